@@ -70,5 +70,6 @@ export const coreError = defineErrors({
   'core.currency_mismatch': 'invalid',
   'core.invalid_date': 'invalid',
   'core.invalid_rate': 'invalid',
+  'core.invalid_terms': 'invalid',
   'core.invalid_id': 'invalid',
 });

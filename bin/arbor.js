@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// The `arbor` command. It runs the TypeScript sources directly through tsx's loader, so there is no
+// build step to remember and no stale build to trip over (docs/adr/0006-node-and-typescript.md).
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../src/cli/main.ts');
+const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+process.exitCode = code;

@@ -1,0 +1,127 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { AppError } from '../core/errors.ts';
+import type { DB } from './schema.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/**
+ * An open database: the embedded PostgreSQL (PGlite, a data directory) or a PostgreSQL server (a
+ * URL). Both speak the same SQL; the kind only matters for tuning and for multi-statement scripts.
+ */
+export interface Database {
+  readonly kind: DatabaseKind;
+  /** The embedded engine itself, for snapshots (tests) and engine-specific tuning. */
+  readonly pglite?: PGlite;
+  /** Where the data lives, for messages: a directory, or the URL without its password. */
+  readonly target: string;
+  readonly db: Kysely<DB>;
+  /** Runs a multi-statement SQL script in one implicit transaction (simple query protocol). */
+  exec(script: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Connections in the server pool (default 10). */
+  poolSize?: number;
+  /** Embedded only: start from a dumped data directory (a migrated snapshot, for tests). */
+  snapshot?: Blob;
+}
+
+// int8 → BigInt (money is bigint minor units); date → the 'YYYY-MM-DD' string as PostgreSQL wrote it
+// (a LocalDate, never a JS Date); numeric stays a decimal string.
+const INT8 = 20;
+const DATE = 1082;
+const NUMERIC = 1700;
+
+export function isServerUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@');
+}
+
+export async function openDatabase(target: string, options: OpenDatabaseOptions = {}): Promise<Database> {
+  return isServerUrl(target) ? openServer(target, options) : openEmbedded(target, options.snapshot);
+}
+
+async function openEmbedded(target: string, snapshot?: Blob): Promise<Database> {
+  const memory = target === ':memory:' || target.startsWith('memory://');
+  const dataDir = memory ? undefined : resolve(target);
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const parsers = {
+    [pgliteTypes.INT8]: (x: string) => BigInt(x),
+    [pgliteTypes.DATE]: (x: string) => x,
+    [pgliteTypes.NUMERIC]: (x: string) => x,
+  };
+  let pglite: PGlite;
+  try {
+    pglite = dataDir
+      ? new PGlite(dataDir, { parsers, ...(snapshot ? { loadDataDir: snapshot } : {}) })
+      : new PGlite({ parsers, ...(snapshot ? { loadDataDir: snapshot } : {}) });
+    await pglite.waitReady;
+  } catch (cause) {
+    throw new AppError('db.unavailable', 'unavailable', `cannot open the embedded database in ${dataDir ?? 'memory'}`, {
+      cause,
+    });
+  }
+  // Aggregations over a million open items need room to hash in memory.
+  await pglite.exec(`set work_mem = '256MB'`);
+  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+  return {
+    kind: 'pglite',
+    pglite,
+    target: dataDir ?? ':memory:',
+    db,
+    exec: async (script) => {
+      await pglite.exec(script);
+    },
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+async function openServer(url: string, options: OpenDatabaseOptions): Promise<Database> {
+  const typeParser = (oid: number, format?: string) => {
+    if (oid === INT8) return (x: string) => BigInt(x);
+    if (oid === DATE || oid === NUMERIC) return (x: string) => x;
+    // biome-ignore lint/suspicious/noExplicitAny: pg's overloads are not expressible here
+    return (pg.types.getTypeParser as any)(oid, format);
+  };
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    types: { getTypeParser: typeParser } as pg.CustomTypesConfig,
+  });
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (cause) {
+    await pool.end().catch(() => {});
+    throw new AppError('db.unavailable', 'unavailable', `cannot connect to ${redactUrl(url)}: ${String(cause)}`, {
+      cause,
+    });
+  }
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    target: redactUrl(url),
+    db,
+    exec: async (script) => {
+      const client = await pool.connect();
+      try {
+        await client.query(script);
+      } finally {
+        client.release();
+      }
+    },
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}

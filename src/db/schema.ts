@@ -1,0 +1,287 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Row types of today's schema, for Kysely. Migrations do not use these (they are frozen SQL).
+ * bigint columns read as `bigint`, date columns as `YYYY-MM-DD` strings, numeric as decimal strings.
+ */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type DateCol = string;
+
+export interface TenantsTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Timestamp;
+}
+
+export interface EntitiesTable {
+  tenant_id: number;
+  id: string;
+  code: string;
+  name: string;
+  currency: string;
+  country: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type GlAccountType = 'asset' | 'liability' | 'equity' | 'revenue' | 'expense';
+
+export interface GlAccountsTable {
+  tenant_id: number;
+  id: string;
+  entity_id: string;
+  code: string;
+  name: string;
+  type: GlAccountType;
+  role: string | null;
+  created_at: Timestamp;
+}
+
+export interface LockedPeriodsTable {
+  tenant_id: number;
+  entity_id: string;
+  period: string;
+  locked_at: Timestamp;
+  locked_by: string;
+}
+
+export interface ImportsTable {
+  tenant_id: number;
+  id: string;
+  kind: string;
+  file_name: string;
+  content_hash: string;
+  row_count: number;
+  summary: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+export interface NumberSequencesTable {
+  tenant_id: number;
+  name: string;
+  next_value: ColumnType<bigint, bigint | undefined, bigint>;
+}
+
+export interface JournalEntriesTable {
+  tenant_id: number;
+  id: string;
+  entity_id: string;
+  entry_date: DateCol;
+  source_type: string;
+  source_id: string | null;
+  description: string | null;
+  reversal_of: string | null;
+  import_id: string | null;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+export interface JournalLinesTable {
+  tenant_id: number;
+  entry_id: string;
+  line_no: number;
+  entity_id: string;
+  account_id: string;
+  entry_date: DateCol;
+  currency: string;
+  amount_minor: bigint;
+  customer_id: string | null;
+  item_id: string | null;
+  receipt_id: string | null;
+}
+
+export interface CustomersTable {
+  tenant_id: number;
+  id: string;
+  account_number: string;
+  name: string;
+  entity_id: string;
+  currency: string;
+  parent_id: string | null;
+  terms: string;
+  credit_limit_minor: bigint | null;
+  customer_type: 'business' | 'consumer';
+  segment: string | null;
+  collector: string | null;
+  email: string | null;
+  phone: string | null;
+  address_line1: string | null;
+  address_line2: string | null;
+  city: string | null;
+  region: string | null;
+  postal_code: string | null;
+  country: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ContactsTable {
+  tenant_id: number;
+  id: string;
+  customer_id: string;
+  role: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CustomerBankAccountsTable {
+  tenant_id: number;
+  customer_id: string;
+  account: string;
+}
+
+export interface PartiesTable {
+  tenant_id: number;
+  id: string;
+  party_code: string;
+  name: string;
+  kind: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PartyRelationshipsTable {
+  tenant_id: number;
+  id: string;
+  party_id: string;
+  customer_id: string;
+  roles: string[];
+  email: string | null;
+  phone: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PartyBankAccountsTable {
+  tenant_id: number;
+  party_id: string;
+  account: string;
+}
+
+export type ItemType = 'invoice' | 'debit_memo' | 'credit_memo' | 'deduction' | 'on_account';
+
+export interface ItemsTable {
+  tenant_id: number;
+  id: string;
+  entity_id: string;
+  customer_id: string;
+  type: ItemType;
+  number: string;
+  issue_date: DateCol;
+  due_date: DateCol;
+  currency: string;
+  amount_minor: bigint;
+  open_minor: bigint;
+  terms: string | null;
+  discount_percent: string | null;
+  discount_until: DateCol | null;
+  po_number: string | null;
+  reference: string | null;
+  description: string | null;
+  bill_to_party_id: string | null;
+  reason_code: string | null;
+  origin_application_id: string | null;
+  journal_entry_id: string;
+  import_id: string | null;
+  created_at: Timestamp;
+}
+
+export type ReceiptMethod = 'ach' | 'wire' | 'sepa' | 'check' | 'card' | 'lockbox' | 'other';
+
+export interface ReceiptsTable {
+  tenant_id: number;
+  id: string;
+  entity_id: string;
+  reference: string;
+  receipt_date: DateCol;
+  currency: string;
+  amount_minor: bigint;
+  unapplied_minor: bigint;
+  payer_name: string | null;
+  payer_account: string | null;
+  method: ReceiptMethod;
+  memo: string | null;
+  remittance_text: string | null;
+  customer_id: string | null;
+  source: 'history' | 'bank' | 'manual';
+  journal_entry_id: string;
+  import_id: string | null;
+  created_at: Timestamp;
+}
+
+export type ApplicationKind =
+  | 'invoice'
+  | 'credit_memo'
+  | 'discount'
+  | 'deduction'
+  | 'bank_fee'
+  | 'fx_difference'
+  | 'on_account'
+  | 'write_off'
+  | 'refund';
+
+export type ApplicationStatus = 'auto' | 'confirmed' | 'manual' | 'history';
+
+export interface ApplicationsTable {
+  tenant_id: number;
+  id: string;
+  entity_id: string;
+  journal_entry_id: string;
+  receipt_id: string | null;
+  customer_id: string | null;
+  item_id: string | null;
+  created_item_id: string | null;
+  kind: ApplicationKind;
+  currency: string;
+  amount_minor: bigint;
+  reason_code: string | null;
+  status: ApplicationStatus;
+  confidence: string | null;
+  explanation: string | null;
+  engine_version: string | null;
+  applied_date: DateCol;
+  reversal_of: string | null;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+export interface AuditLogTable {
+  tenant_id: number;
+  id: string;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  before: ColumnType<unknown, string | null | undefined, never>;
+  after: ColumnType<unknown, string | null | undefined, never>;
+  request_id: string | null;
+  source: string | null;
+}
+
+export interface DB {
+  tenants: TenantsTable;
+  entities: EntitiesTable;
+  gl_accounts: GlAccountsTable;
+  locked_periods: LockedPeriodsTable;
+  imports: ImportsTable;
+  number_sequences: NumberSequencesTable;
+  journal_entries: JournalEntriesTable;
+  journal_lines: JournalLinesTable;
+  customers: CustomersTable;
+  contacts: ContactsTable;
+  customer_bank_accounts: CustomerBankAccountsTable;
+  parties: PartiesTable;
+  party_relationships: PartyRelationshipsTable;
+  party_bank_accounts: PartyBankAccountsTable;
+  items: ItemsTable;
+  receipts: ReceiptsTable;
+  applications: ApplicationsTable;
+  audit_log: AuditLogTable;
+}

@@ -1,0 +1,1 @@
+export { type AuditRecord, recordAudit } from './audit.repo.ts';

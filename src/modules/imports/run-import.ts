@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import type { Executor, ServiceContext } from '../../core/context.ts';
+import { AppError } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import { withDbErrors } from '../../db/db-errors.ts';
+import { recordAudit } from '../audit/index.ts';
+import { bindHeader, type ColumnBinding, createProgressBar, type TableRow, type TableSource } from '../tabular/index.ts';
+import { importError } from './imports.errors.ts';
+import { IssueCollector } from './issue-collector.ts';
+
+export type ImportKind = 'entities' | 'customers' | 'parties' | 'invoices' | 'history';
+
+export interface ImportSpec {
+  readonly kind: ImportKind;
+  readonly required: readonly string[];
+  readonly optional: readonly string[];
+}
+
+export interface ImportHandlerArgs {
+  readonly tx: Executor;
+  readonly ctx: ServiceContext;
+  readonly importId: string;
+  readonly file: string;
+  readonly columns: ColumnBinding;
+  /** Data rows in file order; unreadable records are already reported as issues and skipped. */
+  readonly rows: AsyncIterable<TableRow>;
+  readonly issues: IssueCollector;
+}
+
+export interface ImportOutcome {
+  readonly rows: number;
+  readonly summary: Record<string, unknown>;
+}
+
+export interface ImportResult extends ImportOutcome {
+  readonly importId: string;
+  readonly kind: ImportKind;
+  readonly file: string;
+}
+
+export interface RunImportOptions {
+  /** Draw a progress bar on stderr when it is a terminal (default true). */
+  readonly progress?: boolean;
+}
+
+/**
+ * The shape every import shares: the header checked against the format, a second import of the same
+ * content refused, then the rows read once, streamed, inside one transaction. Any bad row anywhere
+ * fails the whole import after every row has been checked, and nothing is written.
+ */
+export async function runImport(
+  ctx: ServiceContext,
+  spec: ImportSpec,
+  source: TableSource,
+  handler: (args: ImportHandlerArgs) => Promise<ImportOutcome>,
+  options: RunImportOptions = {},
+): Promise<ImportResult> {
+  const bound = bindHeader(source, { required: spec.required, optional: spec.optional });
+  if (!bound.ok) {
+    throw importError('import.invalid_header', `${source.file}: the header does not match the ${spec.kind} format`, {
+      issues: bound.issues,
+    });
+  }
+  const hash = await source.contentHash();
+  const prior = await findImportByHash(ctx.database.db, ctx.tenantId, spec.kind, hash);
+  if (prior) throw duplicateError(source.file, spec.kind, prior);
+
+  const importId = newId('import');
+  const issues = new IssueCollector(source.file);
+  const progress =
+    options.progress === false
+      ? null
+      : createProgressBar({ label: `import ${spec.kind}`, total: source.bytesTotal, unit: 'bytes' });
+  let read = 0;
+  async function* rows(): AsyncGenerator<TableRow> {
+    for await (const r of source.rows()) {
+      read++;
+      if ('error' in r) {
+        issues.add(r.line, undefined, r.error);
+      } else {
+        yield r;
+      }
+      if ((read & 1023) === 0) progress?.update(source.bytesRead(), read);
+    }
+  }
+
+  try {
+    const outcome = await ctx.database.db.transaction().execute(async (tx) => {
+      const result = await withDbErrors(() =>
+        handler({ tx, ctx, importId, file: source.file, columns: bound.columns, rows: rows(), issues }),
+      );
+      if (issues.count > 0) {
+        throw importError(
+          'import.invalid_rows',
+          `${source.file}: ${issues.badRowCount || issues.count} bad row(s); nothing was imported`,
+          { issues: issues.list() },
+        );
+      }
+      try {
+        await tx
+          .insertInto('imports')
+          .values({
+            tenant_id: ctx.tenantId,
+            id: importId,
+            kind: spec.kind,
+            file_name: source.file,
+            content_hash: hash,
+            row_count: result.rows,
+            summary: JSON.stringify(result.summary, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)),
+            created_by: ctx.actor,
+          })
+          .execute();
+      } catch (e) {
+        // A concurrent import of the same file won the race.
+        const again = await findImportByHash(ctx.database.db, ctx.tenantId, spec.kind, hash);
+        if (again) throw duplicateError(source.file, spec.kind, again);
+        throw e;
+      }
+      await recordAudit(tx, ctx.tenantId, [
+        {
+          actor: ctx.actor,
+          action: `import.${spec.kind}`,
+          objectType: 'import',
+          objectId: importId,
+          after: { file: source.file, content_hash: hash, rows: result.rows, summary: result.summary },
+        },
+      ]);
+      return result;
+    });
+    progress?.finish();
+    return { importId, kind: spec.kind, file: source.file, ...outcome };
+  } catch (e) {
+    progress?.finish();
+    throw e;
+  }
+}
+
+async function findImportByHash(ex: Executor, tenantId: number, kind: string, hash: string) {
+  return ex
+    .selectFrom('imports')
+    .select(['id', 'file_name', 'created_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('kind', '=', kind)
+    .where('content_hash', '=', hash)
+    .executeTakeFirst();
+}
+
+function duplicateError(file: string, kind: string, prior: { id: string; file_name: string; created_at: Date }): AppError {
+  return importError(
+    'import.duplicate_file',
+    `${file}: this ${kind} file was already imported (${prior.id}, from ${prior.file_name}, on ${prior.created_at.toISOString()}); nothing was changed`,
+    { details: { import_id: prior.id } },
+  );
+}
+
+/** sha256 of text, for content hashes of generated sources. */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

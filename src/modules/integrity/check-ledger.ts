@@ -1,0 +1,263 @@
+import { sql } from 'kysely';
+import type { Executor, ServiceContext } from '../../core/context.ts';
+import type { CurrencyCode } from '../../core/currency.ts';
+import { formatAmount } from '../../core/money.ts';
+
+export interface CheckResult {
+  readonly name: string;
+  readonly description: string;
+  readonly ok: boolean;
+  /** What was examined, for the report (e.g. "1,000,000 items"). */
+  readonly examined: string;
+  /** Up to a few examples of each failure, each naming the object and the numbers that disagree. */
+  readonly failures: readonly string[];
+  readonly failureCount: number;
+}
+
+const EXAMPLES = 20;
+const fmt = (v: bigint, c: string) => formatAmount(v, c as CurrencyCode);
+
+/**
+ * `arbor check`: every invariant a finance user will test (DOMAIN.md): entries balance; the AR
+ * control account equals the open items per entity and currency; unapplied cash equals the receipts'
+ * unapplied amounts; every item's and receipt's materialized balance equals both its journal lines and
+ * its applications; nothing is applied beyond an item's amount or a receipt's money.
+ */
+export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
+  const ex = ctx.database.db;
+  const t = ctx.tenantId;
+  const results: CheckResult[] = [];
+  const run = async (
+    name: string,
+    description: string,
+    examined: () => Promise<string>,
+    failures: () => Promise<{ count: number; examples: string[] }>,
+  ) => {
+    const f = await failures();
+    results.push({ name, description, ok: f.count === 0, examined: await examined(), failures: f.examples, failureCount: f.count });
+  };
+  const count = async (table: string) => {
+    const r = await sql<{ n: bigint }>`select count(*)::bigint as n from ${sql.table(table)} where tenant_id = ${t}`.execute(ex);
+    return (r.rows[0]?.n ?? 0n).toLocaleString('en-US');
+  };
+
+  await run(
+    'entries_balance',
+    'every journal entry has lines and balances in each currency',
+    async () => `${await count('journal_entries')} entries, ${await count('journal_lines')} lines`,
+    () =>
+      collect(
+        ex,
+        sql<{ msg: string }>`
+          select 'entry ' || e.id || coalesce(' in ' || b.currency || ' is off by ' || b.off::text || ' minor units', ' has no lines') as msg
+          from journal_entries e
+          left join (select entry_id, currency, sum(amount_minor) as off from journal_lines where tenant_id = ${t}
+                     group by entry_id, currency) b on b.entry_id = e.id
+          where e.tenant_id = ${t} and (b.entry_id is null or b.off <> 0)`,
+      ),
+  );
+
+  await run(
+    'lines_match_entries',
+    "every line carries its entry's entity and date",
+    async () => `${await count('journal_lines')} lines`,
+    () =>
+      collect(
+        ex,
+        sql<{ msg: string }>`
+          select 'line ' || l.entry_id || '/' || l.line_no || ' says ' || l.entity_id || ' ' || l.entry_date::text ||
+                 ', its entry ' || e.entity_id || ' ' || e.entry_date::text as msg
+          from journal_lines l join journal_entries e on e.tenant_id = l.tenant_id and e.id = l.entry_id
+          where l.tenant_id = ${t} and (l.entity_id <> e.entity_id or l.entry_date <> e.entry_date)`,
+      ),
+  );
+
+  await run(
+    'ar_control_ties',
+    'AR control equals the sum of open items, per entity and currency',
+    async () => `${await count('entities')} entities`,
+    async () => {
+      const rows = (
+        await sql<{ entity: string; currency: string; gl: bigint; sub: bigint }>`
+          with gl as (
+            select l.entity_id, l.currency, sum(l.amount_minor) as amount from journal_lines l
+            join gl_accounts a on a.tenant_id = l.tenant_id and a.id = l.account_id and a.role = 'ar_control'
+            where l.tenant_id = ${t} group by 1, 2),
+          sub as (select entity_id, currency, sum(open_minor) as amount from items where tenant_id = ${t} group by 1, 2)
+          select coalesce(gl.entity_id, sub.entity_id) as entity, coalesce(gl.currency, sub.currency) as currency,
+            coalesce(gl.amount, 0)::bigint as gl, coalesce(sub.amount, 0)::bigint as sub
+          from gl full join sub on gl.entity_id = sub.entity_id and gl.currency = sub.currency
+          where coalesce(gl.amount, 0) <> coalesce(sub.amount, 0)`.execute(ex)
+      ).rows;
+      return {
+        count: rows.length,
+        examples: rows.map(
+          (r) => `entity ${r.entity} ${r.currency}: AR control ${fmt(r.gl, r.currency)}, open items ${fmt(r.sub, r.currency)}`,
+        ),
+      };
+    },
+  );
+
+  await run(
+    'unapplied_ties',
+    "unapplied cash equals the receipts' unapplied amounts, per entity and currency",
+    async () => `${await count('receipts')} receipts`,
+    async () => {
+      const rows = (
+        await sql<{ entity: string; currency: string; gl: bigint; sub: bigint }>`
+          with gl as (
+            select l.entity_id, l.currency, -sum(l.amount_minor) as amount from journal_lines l
+            join gl_accounts a on a.tenant_id = l.tenant_id and a.id = l.account_id and a.role = 'unapplied_cash'
+            where l.tenant_id = ${t} group by 1, 2),
+          sub as (select entity_id, currency, sum(unapplied_minor) as amount from receipts where tenant_id = ${t} group by 1, 2)
+          select coalesce(gl.entity_id, sub.entity_id) as entity, coalesce(gl.currency, sub.currency) as currency,
+            coalesce(gl.amount, 0)::bigint as gl, coalesce(sub.amount, 0)::bigint as sub
+          from gl full join sub on gl.entity_id = sub.entity_id and gl.currency = sub.currency
+          where coalesce(gl.amount, 0) <> coalesce(sub.amount, 0)`.execute(ex)
+      ).rows;
+      return {
+        count: rows.length,
+        examples: rows.map(
+          (r) => `entity ${r.entity} ${r.currency}: unapplied cash ${fmt(r.gl, r.currency)}, receipts ${fmt(r.sub, r.currency)}`,
+        ),
+      };
+    },
+  );
+
+  await run(
+    'items_match_journal',
+    "each item's open amount equals its AR lines in the journal",
+    async () => `${await count('items')} items`,
+    () =>
+      collect(
+        ex,
+        sql<{ msg: string }>`
+          with lines as (select item_id, sum(amount_minor) as amount from journal_lines
+                         where tenant_id = ${t} and item_id is not null group by item_id)
+          select 'item ' || coalesce(i.number, lines.item_id) || ': open ' || coalesce(i.open_minor, 0)::text ||
+                 ', journal ' || coalesce(lines.amount, 0)::text || ' (minor units)' as msg
+          from (select id, number, open_minor from items where tenant_id = ${t}) i
+          full join lines on lines.item_id = i.id
+          where coalesce(i.open_minor, 0) <> coalesce(lines.amount, 0)`,
+      ),
+  );
+
+  await run(
+    'items_match_applications',
+    "each item's open amount equals its amount less what was applied to it",
+    async () => `${await count('applications')} application rows`,
+    () =>
+      collect(
+        ex,
+        sql<{ msg: string }>`
+          with settled as (
+            select item_id, sum(amount_minor) as amount from applications
+            where tenant_id = ${t} and item_id is not null and kind in ('invoice', 'credit_memo') group by item_id),
+          undone as (
+            select a.created_item_id as item_id from applications a
+            where a.tenant_id = ${t} and a.created_item_id is not null and a.reversal_of is not null)
+          select 'item ' || i.number || ': open ' || i.open_minor::text || ', amount ' || i.amount_minor::text ||
+                 ' less applied ' || coalesce(s.amount, 0)::text ||
+                 case when u.item_id is not null then ' less its reversed creation' else '' end as msg
+          from items i
+          left join settled s on s.item_id = i.id
+          left join undone u on u.item_id = i.id
+          where i.tenant_id = ${t}
+            and i.open_minor <> i.amount_minor - coalesce(s.amount, 0) - case when u.item_id is not null then i.amount_minor else 0 end`,
+      ),
+  );
+
+  await run(
+    'items_within_amount',
+    'no item is applied beyond its amount, and no credit beyond its credit',
+    async () => `${await count('items')} items`,
+    () =>
+      collect(
+        ex,
+        sql<{ msg: string }>`
+          select 'item ' || number || ': open ' || open_minor::text || ' outside 0..' || amount_minor::text as msg
+          from items where tenant_id = ${t}
+            and not ((amount_minor > 0 and open_minor between 0 and amount_minor)
+                  or (amount_minor < 0 and open_minor between amount_minor and 0))`,
+      ),
+  );
+
+  await run(
+    'receipts_match_applications',
+    "each receipt's unapplied amount equals its amount less its applications, never below zero",
+    async () => `${await count('receipts')} receipts`,
+    () =>
+      collect(
+        ex,
+        sql<{ msg: string }>`
+          with used as (select receipt_id, sum(amount_minor) as amount from applications
+                        where tenant_id = ${t} and receipt_id is not null group by receipt_id)
+          select 'receipt ' || r.reference || ': unapplied ' || r.unapplied_minor::text || ', amount ' || r.amount_minor::text ||
+                 ' less applied ' || coalesce(u.amount, 0)::text as msg
+          from receipts r left join used u on u.receipt_id = r.id
+          where r.tenant_id = ${t}
+            and (r.unapplied_minor <> r.amount_minor - coalesce(u.amount, 0)
+                 or r.unapplied_minor < 0 or r.unapplied_minor > r.amount_minor)`,
+      ),
+  );
+
+  await run(
+    'receipts_match_journal',
+    "each receipt's unapplied amount equals its unapplied-cash lines in the journal",
+    async () => `${await count('receipts')} receipts`,
+    () =>
+      collect(
+        ex,
+        sql<{ msg: string }>`
+          with lines as (
+            select l.receipt_id, -sum(l.amount_minor) as amount from journal_lines l
+            join gl_accounts a on a.tenant_id = l.tenant_id and a.id = l.account_id and a.role = 'unapplied_cash'
+            where l.tenant_id = ${t} and l.receipt_id is not null group by l.receipt_id)
+          select 'receipt ' || coalesce(r.reference, lines.receipt_id) || ': unapplied ' || coalesce(r.unapplied_minor, 0)::text ||
+                 ', journal ' || coalesce(lines.amount, 0)::text as msg
+          from (select id, reference, unapplied_minor from receipts where tenant_id = ${t}) r
+          full join lines on lines.receipt_id = r.id
+          where coalesce(r.unapplied_minor, 0) <> coalesce(lines.amount, 0)`,
+      ),
+  );
+
+  await run(
+    'subledger_lines_tagged',
+    'every AR control line names its item, every unapplied-cash line its receipt',
+    async () => `${await count('journal_lines')} lines`,
+    () =>
+      collect(
+        ex,
+        sql<{ msg: string }>`
+          select 'line ' || l.entry_id || '/' || l.line_no || ' on ' || a.role || ' has no ' ||
+                 case when a.role = 'ar_control' then 'item' else 'receipt' end as msg
+          from journal_lines l join gl_accounts a on a.tenant_id = l.tenant_id and a.id = l.account_id
+          where l.tenant_id = ${t} and ((a.role = 'ar_control' and l.item_id is null)
+                                     or (a.role = 'unapplied_cash' and l.receipt_id is null))`,
+      ),
+  );
+
+  await run(
+    'reversals_mirror',
+    'every reversing application negates the row it reverses',
+    async () => `${await count('applications')} application rows`,
+    () =>
+      collect(
+        ex,
+        sql<{ msg: string }>`
+          select 'application ' || r.id || ' reverses ' || o.id || ' but does not mirror it' as msg
+          from applications r join applications o on o.tenant_id = r.tenant_id and o.id = r.reversal_of
+          where r.tenant_id = ${t} and (r.amount_minor <> -o.amount_minor or r.kind <> o.kind
+            or r.item_id is distinct from o.item_id or r.receipt_id is distinct from o.receipt_id)`,
+      ),
+  );
+  return results;
+}
+
+async function collect(
+  ex: Executor,
+  query: { execute(ex: Executor): Promise<{ rows: { msg: string }[] }> },
+): Promise<{ count: number; examples: string[] }> {
+  const rows = (await query.execute(ex)).rows;
+  return { count: rows.length, examples: rows.slice(0, EXAMPLES).map((r) => r.msg) };
+}

@@ -1,0 +1,1 @@
+export { type CheckResult, checkLedger } from './check-ledger.ts';

@@ -1,0 +1,259 @@
+import type { CurrencyCode } from '../../core/currency.ts';
+import { newId } from '../../core/ids.ts';
+import { type LocalDate, maxDate } from '../../core/local-date.ts';
+import type { ImportHandlerArgs, ImportOutcome, ImportSpec } from '../imports/index.ts';
+import { type CustomerRef, findCustomersByNumbers } from '../parties/index.ts';
+import {
+  type ApplicationBatchDraft,
+  type BatchProblem,
+  createReceivablesService,
+  findItemIdsByNumber,
+  type ItemDraft,
+  lockItems,
+} from '../receivables/index.ts';
+import type { TableRow } from '../tabular/index.ts';
+import { findEntities } from '../tenancy/index.ts';
+import { parseInvoiceRow } from './logic/parse-invoice-row.ts';
+
+export const INVOICES_SPEC: ImportSpec = {
+  kind: 'invoices',
+  required: ['invoice_number', 'account_number', 'issue_date', 'amount'],
+  optional: [
+    'type',
+    'due_date',
+    'currency',
+    'terms',
+    'po_number',
+    'reference',
+    'description',
+    'entity',
+    'bill_to_party_id',
+    'applies_to',
+  ],
+};
+
+const CHUNK = 5000;
+
+interface CreditLink {
+  line: number;
+  creditId: string;
+  creditNumber: string;
+  target: string;
+  customerId: string;
+  entityId: string;
+  currency: CurrencyCode;
+  issueDate: LocalDate;
+}
+
+/**
+ * `arbor import invoices` (INTERCHANGE.md §2.3): posts invoices, debit memos and credit memos, each
+ * with its journal entry, streamed in chunks inside the import's transaction. A credit memo with
+ * `applies_to` is then applied to that invoice (which may come later in the file), up to the
+ * invoice's open amount; the rest stays an open credit.
+ */
+export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOutcome> {
+  const { tx, ctx, columns, issues, importId } = args;
+  const tenantId = ctx.tenantId;
+  const receivables = createReceivablesService(ctx);
+  const entities = new Map((await findEntities(tx, tenantId)).map((e) => [e.code.toUpperCase(), e]));
+  const customers = new Map<string, CustomerRef | null>();
+  const partyIds = new Map<string, string | null>();
+  const links: CreditLink[] = [];
+  const counts = { invoice: 0, credit_memo: 0, debit_memo: 0 };
+  const totals = new Map<string, bigint>();
+  let rows = 0;
+  let chunk: TableRow[] = [];
+
+  async function flush(): Promise<void> {
+    if (chunk.length === 0) return;
+    const batch = chunk;
+    chunk = [];
+    const unknown = batch.map((r) => columns.get(r.fields, 'account_number')).filter((n) => n && !customers.has(n));
+    if (unknown.length > 0) {
+      const found = await findCustomersByNumbers(tx, tenantId, unknown);
+      for (const n of unknown) customers.set(n, found.get(n) ?? null);
+    }
+    const parties = batch.map((r) => columns.get(r.fields, 'bill_to_party_id')).filter((p) => p && !partyIds.has(p));
+    if (parties.length > 0) {
+      const found = await tx
+        .selectFrom('parties')
+        .select(['id', 'party_code'])
+        .where('tenant_id', '=', tenantId)
+        .where('party_code', 'in', [...new Set(parties)])
+        .execute();
+      for (const p of parties) partyIds.set(p, found.find((f) => f.party_code === p)?.id ?? null);
+    }
+    const numbers = batch.map((r) => columns.get(r.fields, 'invoice_number'));
+    const existing = await findItemIdsByNumber(tx, tenantId, numbers.filter((n) => n !== ''));
+    const inChunk = new Map<string, number>();
+    const drafts: ItemDraft[] = [];
+    for (const { line, fields } of batch) {
+      const get = (c: string) => columns.get(fields, c);
+      const number = get('invoice_number');
+      const accountNumber = get('account_number');
+      if (!number) issues.add(line, 'invoice_number', 'is required');
+      if (!accountNumber) issues.add(line, 'account_number', 'is required');
+      if (!number || !accountNumber) continue;
+      if (existing.has(number)) {
+        issues.add(line, 'invoice_number', `"${number}" already exists (numbers are unique in the tenant)`);
+        continue;
+      }
+      const twice = inChunk.get(number);
+      if (twice !== undefined) {
+        issues.add(line, 'invoice_number', `"${number}" appears twice in the file (first on line ${twice})`);
+        continue;
+      }
+      inChunk.set(number, line);
+      const customer = customers.get(accountNumber);
+      if (!customer) {
+        issues.add(line, 'account_number', `unknown customer "${accountNumber}"; import customers first`);
+        continue;
+      }
+      let entityId = customer.entityId;
+      const entityCode = get('entity');
+      if (entityCode) {
+        const entity = entities.get(entityCode.toUpperCase());
+        if (!entity) {
+          issues.add(line, 'entity', `unknown entity "${entityCode}"`);
+          continue;
+        }
+        entityId = entity.id;
+      }
+      const billTo = get('bill_to_party_id');
+      const billToId = billTo ? (partyIds.get(billTo) ?? null) : null;
+      if (billTo && !billToId) {
+        issues.add(line, 'bill_to_party_id', `unknown party "${billTo}"; import parties first`);
+        continue;
+      }
+      const parsed = parseInvoiceRow({ get }, customer);
+      if (!parsed.ok) {
+        for (const p of parsed.problems) issues.add(line, p.column, p.message);
+        continue;
+      }
+      const doc = parsed.value;
+      const id = newId('item');
+      drafts.push({
+        id,
+        entityId,
+        customerId: customer.id,
+        type: doc.type,
+        number,
+        issueDate: doc.issueDate,
+        dueDate: doc.dueDate,
+        currency: doc.currency,
+        amountMinor: doc.amountMinor,
+        terms: doc.terms,
+        discountPercent: doc.discountPercent,
+        discountUntil: doc.discountUntil,
+        poNumber: doc.poNumber,
+        reference: doc.reference,
+        description: doc.description,
+        billToPartyId: billToId,
+        importId,
+      });
+      counts[doc.type]++;
+      totals.set(`${doc.type}:${doc.currency}`, (totals.get(`${doc.type}:${doc.currency}`) ?? 0n) + doc.amountMinor);
+      if (doc.appliesTo) {
+        links.push({
+          line,
+          creditId: id,
+          creditNumber: number,
+          target: doc.appliesTo,
+          customerId: customer.id,
+          entityId,
+          currency: doc.currency,
+          issueDate: doc.issueDate,
+        });
+      }
+    }
+    // Valid rows are posted even when other rows are bad: later chunks then still see them as
+    // duplicates. The transaction is rolled back at the end if there was any problem.
+    await receivables.postItems(tx, drafts);
+  }
+
+  for await (const row of args.rows) {
+    rows++;
+    chunk.push(row);
+    if (chunk.length >= CHUNK) await flush();
+  }
+  await flush();
+  const applied = issues.count === 0 ? await applyCreditMemos(args, links) : 0;
+  return {
+    rows,
+    summary: {
+      invoices: counts.invoice,
+      credit_memos: counts.credit_memo,
+      debit_memos: counts.debit_memo,
+      credit_memos_applied: applied,
+      totals: Object.fromEntries([...totals].map(([k, v]) => [k, v.toString()])),
+    },
+  };
+}
+
+/** Applies each credit memo to its `applies_to` invoice, in file order, up to the invoice's open amount. */
+async function applyCreditMemos(args: ImportHandlerArgs, links: CreditLink[]): Promise<number> {
+  if (links.length === 0) return 0;
+  const { tx, ctx, issues, importId } = args;
+  const receivables = createReceivablesService(ctx);
+  let applied = 0;
+  for (let start = 0; start < links.length; start += CHUNK) {
+    const part = links.slice(start, start + CHUNK);
+    const targetIds = await findItemIdsByNumber(
+      tx,
+      ctx.tenantId,
+      part.map((l) => l.target),
+    );
+    const items = await lockItems(tx, ctx.tenantId, [
+      ...part.map((l) => l.creditId),
+      ...[...targetIds.values()],
+    ]);
+    const batches: ApplicationBatchDraft[] = [];
+    const open = new Map<string, bigint>();
+    for (const link of part) {
+      const targetId = targetIds.get(link.target);
+      const target = targetId ? items.get(targetId) : undefined;
+      if (!target) {
+        issues.add(link.line, 'applies_to', `invoice "${link.target}" is neither in this file nor already imported`);
+        continue;
+      }
+      if (target.type !== 'invoice' && target.type !== 'debit_memo') {
+        issues.add(link.line, 'applies_to', `"${link.target}" is a ${target.type.replace('_', ' ')}, not an invoice`);
+        continue;
+      }
+      if (target.customerId !== link.customerId) {
+        issues.add(link.line, 'applies_to', `invoice "${link.target}" belongs to another customer`);
+        continue;
+      }
+      if (target.currency !== link.currency || target.entityId !== link.entityId) {
+        issues.add(link.line, 'applies_to', `invoice "${link.target}" is in another currency or entity`);
+        continue;
+      }
+      const credit = items.get(link.creditId);
+      const targetOpen = open.get(target.id) ?? target.openMinor;
+      const creditOpen = -(credit?.openMinor ?? 0n);
+      const amount = targetOpen < creditOpen ? targetOpen : creditOpen;
+      if (amount <= 0n) continue; // the invoice is already settled: the memo stays an open credit
+      open.set(target.id, targetOpen - amount);
+      batches.push({
+        entityId: link.entityId,
+        currency: link.currency,
+        appliedDate: maxDate(link.issueDate, target.issueDate),
+        receiptId: null,
+        status: 'manual',
+        sourceLine: link.line,
+        importId,
+        explanation: `credit memo ${link.creditNumber} applies to ${link.target}`,
+        rows: [
+          { kind: 'invoice', amountMinor: amount, itemId: target.id, customerId: link.customerId },
+          { kind: 'credit_memo', amountMinor: -amount, itemId: link.creditId, customerId: link.customerId },
+        ],
+      });
+    }
+    if (issues.count > 0) return applied;
+    const problems: BatchProblem[] = [];
+    await receivables.applyBatches(tx, batches, { collectProblems: problems });
+    for (const p of problems) issues.add(p.sourceLine, 'applies_to', p.problems.join('; '));
+    applied += batches.length;
+  }
+  return applied;
+}

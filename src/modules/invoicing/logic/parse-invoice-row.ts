@@ -1,0 +1,130 @@
+import { type CurrencyCode, parseCurrency } from '../../../core/currency.ts';
+import { isLocalDate, type LocalDate } from '../../../core/local-date.ts';
+import { parseAmount } from '../../../core/money.ts';
+import { discountUntil, dueDateFor, type PaymentTerms, parsePaymentTerms } from '../../../core/payment-terms.ts';
+
+export type DocumentType = 'invoice' | 'credit_memo' | 'debit_memo';
+
+export interface InvoiceRowInput {
+  readonly get: (column: string) => string;
+}
+
+export interface CustomerDefaults {
+  readonly id: string;
+  readonly entityId: string;
+  readonly currency: CurrencyCode;
+  readonly terms: string;
+}
+
+export interface ParsedInvoiceRow {
+  readonly number: string;
+  readonly type: DocumentType;
+  readonly issueDate: LocalDate;
+  readonly dueDate: LocalDate;
+  readonly currency: CurrencyCode;
+  /** Signed: credit memos negative. */
+  readonly amountMinor: bigint;
+  readonly terms: string;
+  readonly discountPercent: string | null;
+  readonly discountUntil: LocalDate | null;
+  readonly poNumber: string | null;
+  readonly reference: string | null;
+  readonly description: string | null;
+  readonly appliesTo: string | null;
+}
+
+export type ColumnProblem = { readonly column: string; readonly message: string };
+
+/**
+ * Reads one row of the invoices format (INTERCHANGE.md §2.3) given its customer's defaults. Pure:
+ * returns the document or every problem with the column it is in.
+ */
+export function parseInvoiceRow(
+  row: InvoiceRowInput,
+  customer: CustomerDefaults,
+): { ok: true; value: ParsedInvoiceRow } | { ok: false; problems: ColumnProblem[] } {
+  const problems: ColumnProblem[] = [];
+  const typeText = row.get('type').toLowerCase() || 'invoice';
+  const type = (['invoice', 'credit_memo', 'debit_memo'] as const).find((t) => t === typeText);
+  if (!type) problems.push({ column: 'type', message: `"${row.get('type')}" is not invoice, credit_memo or debit_memo` });
+
+  const issueText = row.get('issue_date');
+  const issueDate = isLocalDate(issueText) ? issueText : null;
+  if (!issueDate) {
+    problems.push({ column: 'issue_date', message: issueText ? `"${issueText}" is not a date (YYYY-MM-DD)` : 'is required' });
+  }
+
+  let currency: CurrencyCode | null = customer.currency;
+  const currencyText = row.get('currency');
+  if (currencyText) {
+    try {
+      currency = parseCurrency(currencyText);
+    } catch (e) {
+      problems.push({ column: 'currency', message: (e as Error).message });
+      currency = null;
+    }
+  }
+
+  let amount: bigint | null = null;
+  const amountText = row.get('amount');
+  if (!amountText) problems.push({ column: 'amount', message: 'is required' });
+  else if (currency) {
+    try {
+      amount = parseAmount(amountText, currency);
+      if (amount <= 0n) {
+        problems.push({ column: 'amount', message: `must be positive (the type gives the sign), not ${amountText}` });
+        amount = null;
+      }
+    } catch (e) {
+      problems.push({ column: 'amount', message: (e as Error).message });
+    }
+  }
+
+  let terms: PaymentTerms | null = null;
+  const termsText = row.get('terms') || customer.terms;
+  try {
+    terms = parsePaymentTerms(termsText);
+  } catch (e) {
+    problems.push({ column: 'terms', message: (e as Error).message });
+  }
+
+  let dueDate: LocalDate | null = null;
+  const dueText = row.get('due_date');
+  if (dueText) {
+    if (!isLocalDate(dueText)) problems.push({ column: 'due_date', message: `"${dueText}" is not a date (YYYY-MM-DD)` });
+    else if (issueDate && dueText < issueDate) {
+      problems.push({ column: 'due_date', message: `${dueText} is before the issue date ${issueDate}` });
+    } else dueDate = dueText;
+  } else if (issueDate && terms) {
+    // Credit memos are due at once: they are credits, not claims with terms.
+    dueDate = type === 'credit_memo' ? issueDate : dueDateFor(terms, issueDate);
+  }
+
+  const appliesTo = row.get('applies_to') || null;
+  if (appliesTo && type !== 'credit_memo') {
+    problems.push({ column: 'applies_to', message: 'only a credit memo can apply to an invoice' });
+  }
+
+  if (problems.length > 0 || !type || !issueDate || !currency || amount === null || !terms || !dueDate) {
+    return { ok: false, problems };
+  }
+  const withDiscount = type !== 'credit_memo' && terms.discount !== null;
+  return {
+    ok: true,
+    value: {
+      number: row.get('invoice_number'),
+      type,
+      issueDate,
+      dueDate,
+      currency,
+      amountMinor: type === 'credit_memo' ? -amount : amount,
+      terms: terms.code,
+      discountPercent: withDiscount ? (terms.discount?.percent ?? null) : null,
+      discountUntil: withDiscount ? discountUntil(terms, issueDate) : null,
+      poNumber: row.get('po_number') || null,
+      reference: row.get('reference') || null,
+      description: row.get('description') || null,
+      appliesTo,
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export { CUSTOMERS_SPEC, DEFAULT_TERMS, importCustomers } from './import-customers.ts';
+export { importParties, PARTIES_SPEC, PARTY_KINDS, PARTY_ROLES } from './import-parties.ts';
+export { bankAccountProblem, normalizeBankAccount, parseBankAccountList } from './logic/bank-account.ts';
+export { partiesError } from './parties.errors.ts';
+export { type CustomerRef, findCustomerByNumber, findCustomersByNumbers } from './parties.repo.ts';

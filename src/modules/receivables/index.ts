@@ -1,0 +1,28 @@
+export { buildApplicationPostings, type PostedRow } from './logic/build-application-postings.ts';
+export { buildItemPostings } from './logic/build-item-postings.ts';
+export { buildReceiptPostings } from './logic/build-receipt-postings.ts';
+export { checkApplicationBatch } from './logic/check-application-batch.ts';
+export {
+  type ApplicationBatchDraft,
+  type ApplicationKind,
+  type ApplicationRowDraft,
+  type ApplicationStatus,
+  CREDIT_ITEM_TYPES,
+  createsItem,
+  DEBIT_ITEM_TYPES,
+  type ItemState,
+  type ItemType,
+  isCreditItemType,
+  type ReceiptState,
+  settlesItem,
+} from './logic/types.ts';
+export { receivablesError } from './receivables.errors.ts';
+export { findItemIdsByNumber, lockItems } from './receivables.repo.ts';
+export {
+  type ApplyResult,
+  type BatchProblem,
+  createReceivablesService,
+  type ItemDraft,
+  type ReceiptDraft,
+  type ReceivablesService,
+} from './receivables.service.ts';

@@ -1,0 +1,273 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../core/context.ts';
+import type { CurrencyCode } from '../../core/currency.ts';
+import type { LocalDate } from '../../core/local-date.ts';
+import { type BulkColumn, insertColumns } from '../../db/bulk.ts';
+import type { ItemState, ItemType, ReceiptState } from './logic/types.ts';
+
+export interface ItemRow {
+  id: string;
+  entityId: string;
+  customerId: string;
+  type: ItemType;
+  number: string;
+  issueDate: LocalDate;
+  dueDate: LocalDate;
+  currency: CurrencyCode;
+  amountMinor: bigint;
+  openMinor: bigint;
+  terms: string | null;
+  discountPercent: string | null;
+  discountUntil: LocalDate | null;
+  poNumber: string | null;
+  reference: string | null;
+  description: string | null;
+  billToPartyId: string | null;
+  reasonCode: string | null;
+  originApplicationId: string | null;
+  journalEntryId: string;
+  importId: string | null;
+}
+
+const ITEM_COLUMNS: readonly (BulkColumn & { key: keyof ItemRow | 'tenant' })[] = [
+  { name: 'tenant_id', type: 'integer', key: 'tenant' },
+  { name: 'id', type: 'text', key: 'id' },
+  { name: 'entity_id', type: 'text', key: 'entityId' },
+  { name: 'customer_id', type: 'text', key: 'customerId' },
+  { name: 'type', type: 'text', key: 'type' },
+  { name: 'number', type: 'text', key: 'number' },
+  { name: 'issue_date', type: 'date', key: 'issueDate' },
+  { name: 'due_date', type: 'date', key: 'dueDate' },
+  { name: 'currency', type: 'text', key: 'currency' },
+  { name: 'amount_minor', type: 'bigint', key: 'amountMinor' },
+  { name: 'open_minor', type: 'bigint', key: 'openMinor' },
+  { name: 'terms', type: 'text', key: 'terms' },
+  { name: 'discount_percent', type: 'text', key: 'discountPercent' },
+  { name: 'discount_until', type: 'date', key: 'discountUntil' },
+  { name: 'po_number', type: 'text', key: 'poNumber' },
+  { name: 'reference', type: 'text', key: 'reference' },
+  { name: 'description', type: 'text', key: 'description' },
+  { name: 'bill_to_party_id', type: 'text', key: 'billToPartyId' },
+  { name: 'reason_code', type: 'text', key: 'reasonCode' },
+  { name: 'origin_application_id', type: 'text', key: 'originApplicationId' },
+  { name: 'journal_entry_id', type: 'text', key: 'journalEntryId' },
+  { name: 'import_id', type: 'text', key: 'importId' },
+];
+
+export async function insertItems(ex: Executor, tenantId: number, items: readonly ItemRow[]): Promise<void> {
+  if (items.length === 0) return;
+  const data = ITEM_COLUMNS.map((c) => items.map((it) => (c.key === 'tenant' ? tenantId : it[c.key])));
+  await insertColumns(ex, 'items', ITEM_COLUMNS, data);
+}
+
+export interface ReceiptRow {
+  id: string;
+  entityId: string;
+  reference: string;
+  receiptDate: LocalDate;
+  currency: CurrencyCode;
+  amountMinor: bigint;
+  unappliedMinor: bigint;
+  payerName: string | null;
+  payerAccount: string | null;
+  method: string;
+  memo: string | null;
+  remittanceText: string | null;
+  customerId: string | null;
+  source: 'history' | 'bank' | 'manual';
+  journalEntryId: string;
+  importId: string | null;
+}
+
+const RECEIPT_COLUMNS: readonly (BulkColumn & { key: keyof ReceiptRow | 'tenant' })[] = [
+  { name: 'tenant_id', type: 'integer', key: 'tenant' },
+  { name: 'id', type: 'text', key: 'id' },
+  { name: 'entity_id', type: 'text', key: 'entityId' },
+  { name: 'reference', type: 'text', key: 'reference' },
+  { name: 'receipt_date', type: 'date', key: 'receiptDate' },
+  { name: 'currency', type: 'text', key: 'currency' },
+  { name: 'amount_minor', type: 'bigint', key: 'amountMinor' },
+  { name: 'unapplied_minor', type: 'bigint', key: 'unappliedMinor' },
+  { name: 'payer_name', type: 'text', key: 'payerName' },
+  { name: 'payer_account', type: 'text', key: 'payerAccount' },
+  { name: 'method', type: 'text', key: 'method' },
+  { name: 'memo', type: 'text', key: 'memo' },
+  { name: 'remittance_text', type: 'text', key: 'remittanceText' },
+  { name: 'customer_id', type: 'text', key: 'customerId' },
+  { name: 'source', type: 'text', key: 'source' },
+  { name: 'journal_entry_id', type: 'text', key: 'journalEntryId' },
+  { name: 'import_id', type: 'text', key: 'importId' },
+];
+
+export async function insertReceipts(ex: Executor, tenantId: number, receipts: readonly ReceiptRow[]): Promise<void> {
+  if (receipts.length === 0) return;
+  const data = RECEIPT_COLUMNS.map((c) => receipts.map((r) => (c.key === 'tenant' ? tenantId : r[c.key])));
+  await insertColumns(ex, 'receipts', RECEIPT_COLUMNS, data);
+}
+
+export interface ApplicationRow {
+  id: string;
+  entityId: string;
+  journalEntryId: string;
+  receiptId: string | null;
+  customerId: string | null;
+  itemId: string | null;
+  createdItemId: string | null;
+  kind: string;
+  currency: string;
+  amountMinor: bigint;
+  reasonCode: string | null;
+  status: string;
+  confidence: string | null;
+  explanation: string | null;
+  engineVersion: string | null;
+  appliedDate: LocalDate;
+  reversalOf: string | null;
+  createdBy: string;
+}
+
+const APPLICATION_COLUMNS: readonly (BulkColumn & { key: keyof ApplicationRow | 'tenant' })[] = [
+  { name: 'tenant_id', type: 'integer', key: 'tenant' },
+  { name: 'id', type: 'text', key: 'id' },
+  { name: 'entity_id', type: 'text', key: 'entityId' },
+  { name: 'journal_entry_id', type: 'text', key: 'journalEntryId' },
+  { name: 'receipt_id', type: 'text', key: 'receiptId' },
+  { name: 'customer_id', type: 'text', key: 'customerId' },
+  { name: 'item_id', type: 'text', key: 'itemId' },
+  { name: 'created_item_id', type: 'text', key: 'createdItemId' },
+  { name: 'kind', type: 'text', key: 'kind' },
+  { name: 'currency', type: 'text', key: 'currency' },
+  { name: 'amount_minor', type: 'bigint', key: 'amountMinor' },
+  { name: 'reason_code', type: 'text', key: 'reasonCode' },
+  { name: 'status', type: 'text', key: 'status' },
+  { name: 'confidence', type: 'numeric', key: 'confidence' },
+  { name: 'explanation', type: 'text', key: 'explanation' },
+  { name: 'engine_version', type: 'text', key: 'engineVersion' },
+  { name: 'applied_date', type: 'date', key: 'appliedDate' },
+  { name: 'reversal_of', type: 'text', key: 'reversalOf' },
+  { name: 'created_by', type: 'text', key: 'createdBy' },
+];
+
+export async function insertApplications(ex: Executor, tenantId: number, rows: readonly ApplicationRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const data = APPLICATION_COLUMNS.map((c) => rows.map((r) => (c.key === 'tenant' ? tenantId : r[c.key])));
+  await insertColumns(ex, 'applications', APPLICATION_COLUMNS, data);
+}
+
+/** Sets materialized open amounts; the table's check constraint refuses any over-application. */
+export async function updateItemOpenAmounts(
+  ex: Executor,
+  tenantId: number,
+  changes: readonly { id: string; openMinor: bigint }[],
+): Promise<void> {
+  for (let i = 0; i < changes.length; i += 5000) {
+    const part = changes.slice(i, i + 5000);
+    await sql`update items i set open_minor = v.open_minor
+      from unnest(${part.map((c) => c.id)}::text[], ${part.map((c) => c.openMinor)}::bigint[]) as v(id, open_minor)
+      where i.tenant_id = ${tenantId} and i.id = v.id`.execute(ex);
+  }
+}
+
+export async function updateReceiptUnapplied(
+  ex: Executor,
+  tenantId: number,
+  changes: readonly { id: string; unappliedMinor: bigint }[],
+): Promise<void> {
+  for (let i = 0; i < changes.length; i += 5000) {
+    const part = changes.slice(i, i + 5000);
+    await sql`update receipts r set unapplied_minor = v.unapplied_minor
+      from unnest(${part.map((c) => c.id)}::text[], ${part.map((c) => c.unappliedMinor)}::bigint[]) as v(id, unapplied_minor)
+      where r.tenant_id = ${tenantId} and r.id = v.id`.execute(ex);
+  }
+}
+
+/** Items by id, locked for the rest of the transaction so that concurrent applications queue. */
+export async function lockItems(ex: Executor, tenantId: number, ids: readonly string[]): Promise<Map<string, ItemState>> {
+  const out = new Map<string, ItemState>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 5000) {
+    const rows = await ex
+      .selectFrom('items')
+      .select(['id', 'number', 'type', 'entity_id', 'customer_id', 'currency', 'issue_date', 'amount_minor', 'open_minor'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', unique.slice(i, i + 5000))
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    for (const r of rows) {
+      out.set(r.id, {
+        id: r.id,
+        number: r.number,
+        type: r.type,
+        entityId: r.entity_id,
+        customerId: r.customer_id,
+        currency: r.currency as CurrencyCode,
+        issueDate: r.issue_date as LocalDate,
+        amountMinor: r.amount_minor,
+        openMinor: r.open_minor,
+      });
+    }
+  }
+  return out;
+}
+
+export async function lockReceipts(
+  ex: Executor,
+  tenantId: number,
+  ids: readonly string[],
+): Promise<Map<string, ReceiptState>> {
+  const out = new Map<string, ReceiptState>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 5000) {
+    const rows = await ex
+      .selectFrom('receipts')
+      .select(['id', 'reference', 'entity_id', 'currency', 'receipt_date', 'amount_minor', 'unapplied_minor', 'customer_id'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', unique.slice(i, i + 5000))
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    for (const r of rows) {
+      out.set(r.id, {
+        id: r.id,
+        reference: r.reference,
+        entityId: r.entity_id,
+        currency: r.currency as CurrencyCode,
+        receiptDate: r.receipt_date as LocalDate,
+        amountMinor: r.amount_minor,
+        unappliedMinor: r.unapplied_minor,
+        customerId: r.customer_id,
+      });
+    }
+  }
+  return out;
+}
+
+/** Item ids by number (numbers are unique in a tenant). */
+export async function findItemIdsByNumber(
+  ex: Executor,
+  tenantId: number,
+  numbers: readonly string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const unique = [...new Set(numbers)];
+  for (let i = 0; i < unique.length; i += 5000) {
+    const rows = await ex
+      .selectFrom('items')
+      .select(['id', 'number'])
+      .where('tenant_id', '=', tenantId)
+      .where('number', 'in', unique.slice(i, i + 5000))
+      .execute();
+    for (const r of rows) out.set(r.number, r.id);
+  }
+  return out;
+}
+
+/** Reserves `count` consecutive numbers of a per-tenant sequence; returns the first. */
+export async function reserveNumbers(ex: Executor, tenantId: number, name: string, count: number): Promise<bigint> {
+  const r = await sql<{ first: bigint }>`
+    insert into number_sequences (tenant_id, name, next_value) values (${tenantId}, ${name}, ${BigInt(count) + 1n})
+    on conflict (tenant_id, name) do update set next_value = number_sequences.next_value + ${BigInt(count)}
+    returning next_value - ${BigInt(count)} as first`.execute(ex);
+  return r.rows[0]?.first ?? 1n;
+}

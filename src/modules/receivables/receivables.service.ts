@@ -1,0 +1,419 @@
+import type { Executor, ServiceContext } from '../../core/context.ts';
+import type { CurrencyCode } from '../../core/currency.ts';
+import { newId } from '../../core/ids.ts';
+import type { LocalDate } from '../../core/local-date.ts';
+import { formatAmount } from '../../core/money.ts';
+import type { ApplicationKind, ApplicationStatus } from '../../db/schema.ts';
+import { recordAudit } from '../audit/index.ts';
+import { createLedgerService, type EntryDraft, type LedgerService } from '../ledger/index.ts';
+import { buildApplicationPostings, type PostedRow } from './logic/build-application-postings.ts';
+import { buildItemPostings } from './logic/build-item-postings.ts';
+import { buildReceiptPostings } from './logic/build-receipt-postings.ts';
+import { checkApplicationBatch } from './logic/check-application-batch.ts';
+import type { ApplicationBatchDraft, ItemState, ItemType, ReceiptState } from './logic/types.ts';
+import { settlesItem } from './logic/types.ts';
+import {
+  type ApplicationRow,
+  type ItemRow,
+  insertApplications,
+  insertItems,
+  insertReceipts,
+  lockItems,
+  lockReceipts,
+  type ReceiptRow,
+  reserveNumbers,
+  updateItemOpenAmounts,
+  updateReceiptUnapplied,
+} from './receivables.repo.ts';
+import { receivablesError } from './receivables.errors.ts';
+
+export type ItemDraft = Omit<ItemRow, 'openMinor' | 'journalEntryId' | 'originApplicationId' | 'reasonCode'> & {
+  reasonCode?: string | null;
+};
+
+export type ReceiptDraft = Omit<ReceiptRow, 'unappliedMinor' | 'journalEntryId'>;
+
+export interface BatchProblem {
+  readonly index: number;
+  readonly sourceLine: number | undefined;
+  readonly problems: readonly string[];
+}
+
+export interface ApplyResult {
+  readonly entryIds: readonly string[];
+  readonly applicationIds: readonly string[];
+  readonly createdItemIds: readonly string[];
+}
+
+export type ReceivablesService = ReturnType<typeof createReceivablesService>;
+
+/**
+ * The AR subledger: open items, receipts and applications, each posted to the journal by its pure
+ * builder in the same transaction as the subledger rows, so subledger and ledger never disagree.
+ */
+export function createReceivablesService(ctx: ServiceContext, ledger: LedgerService = createLedgerService(ctx)) {
+  const { tenantId, actor } = ctx;
+
+  /** Issues invoices, debit memos and credit memos: one entry each (AR against revenue). */
+  async function postItems(ex: Executor, drafts: readonly ItemDraft[]): Promise<void> {
+    if (drafts.length === 0) return;
+    const rows: ItemRow[] = [];
+    const entries: EntryDraft[] = [];
+    for (const d of drafts) {
+      const entryId = newId('journalEntry');
+      rows.push({ ...d, reasonCode: d.reasonCode ?? null, openMinor: d.amountMinor, journalEntryId: entryId, originApplicationId: null });
+      entries.push(buildItemPostings({ ...d, entryId }));
+    }
+    await ledger.post(ex, entries);
+    await insertItems(ex, tenantId, rows);
+  }
+
+  /** Books money received: cash against unapplied cash, one entry per receipt. */
+  async function postReceipts(ex: Executor, drafts: readonly ReceiptDraft[]): Promise<void> {
+    if (drafts.length === 0) return;
+    const rows: ReceiptRow[] = [];
+    const entries: EntryDraft[] = [];
+    for (const d of drafts) {
+      const entryId = newId('journalEntry');
+      rows.push({ ...d, unappliedMinor: d.amountMinor, journalEntryId: entryId });
+      entries.push(buildReceiptPostings({ ...d, entryId }));
+    }
+    await ledger.post(ex, entries);
+    await insertReceipts(ex, tenantId, rows);
+  }
+
+  /**
+   * Applies batches in order, each checked against the state the previous ones left. With
+   * `collectProblems`, bad batches are reported (and skipped) instead of thrown, for imports that
+   * report every bad row; otherwise the first bad batch throws and nothing is written.
+   */
+  async function applyBatches(
+    ex: Executor,
+    batches: readonly ApplicationBatchDraft[],
+    options: { collectProblems?: BatchProblem[]; receipts?: Map<string, ReceiptState> } = {},
+  ): Promise<ApplyResult> {
+    if (batches.length === 0) return { entryIds: [], applicationIds: [], createdItemIds: [] };
+    const itemIds = batches.flatMap((b) => b.rows.flatMap((r) => (r.itemId ? [r.itemId] : [])));
+    const items = await lockItems(ex, tenantId, itemIds);
+    const receiptIds = batches.flatMap((b) => (b.receiptId && !options.receipts?.has(b.receiptId) ? [b.receiptId] : []));
+    const receipts = new Map<string, ReceiptState>(options.receipts ?? []);
+    for (const [id, r] of await lockReceipts(ex, tenantId, receiptIds)) receipts.set(id, r);
+
+    const good: { batch: ApplicationBatchDraft; receipt: ReceiptState | null }[] = [];
+    batches.forEach((batch, index) => {
+      const receipt = batch.receiptId ? (receipts.get(batch.receiptId) ?? null) : null;
+      const problems =
+        batch.receiptId && !receipt
+          ? [`receipt ${batch.receiptId} not found`]
+          : checkApplicationBatch(batch, items, receipt);
+      if (problems.length === 0) {
+        good.push({ batch, receipt });
+        return;
+      }
+      if (options.collectProblems) {
+        options.collectProblems.push({ index, sourceLine: batch.sourceLine, problems });
+        return;
+      }
+      const code = problems.some((p) => p.includes(' open; cannot apply') || p.includes('unapplied'))
+        ? 'receivables.over_application'
+        : 'receivables.invalid_application';
+      throw receivablesError(code, problems.join('; '), { details: { problems } });
+    });
+    if (options.collectProblems && options.collectProblems.length > 0) {
+      return { entryIds: [], applicationIds: [], createdItemIds: [] };
+    }
+
+    const createdCount = good.reduce((n, g) => n + g.batch.rows.filter((r) => r.kind === 'deduction').length, 0);
+    const onAccountCount = good.reduce((n, g) => n + g.batch.rows.filter((r) => r.kind === 'on_account').length, 0);
+    let nextDeduction = createdCount > 0 ? await reserveNumbers(ex, tenantId, 'deduction', createdCount) : 0n;
+    let nextOnAccount = onAccountCount > 0 ? await reserveNumbers(ex, tenantId, 'on_account', onAccountCount) : 0n;
+
+    const entries: EntryDraft[] = [];
+    const appRows: ApplicationRow[] = [];
+    const newItems: ItemRow[] = [];
+    const touchedItems = new Set<string>();
+    for (const { batch, receipt } of good) {
+      const entryId = newId('journalEntry');
+      const posted: PostedRow[] = [];
+      for (const row of batch.rows) {
+        const appId = newId('application');
+        const item = row.itemId ? items.get(row.itemId) : undefined;
+        let createdItemId: string | null = null;
+        const customerId = row.customerId ?? item?.customerId ?? receipt?.customerId ?? null;
+        if (row.kind === 'deduction' || row.kind === 'on_account') {
+          createdItemId = newId('item');
+          const isDeduction = row.kind === 'deduction';
+          const seq = isDeduction ? nextDeduction++ : nextOnAccount++;
+          newItems.push({
+            id: createdItemId,
+            entityId: batch.entityId,
+            customerId: customerId as string,
+            type: isDeduction ? 'deduction' : 'on_account',
+            number: `${isDeduction ? 'DED' : 'OA'}-${String(seq).padStart(6, '0')}`,
+            issueDate: batch.appliedDate,
+            dueDate: batch.appliedDate,
+            currency: batch.currency,
+            amountMinor: -row.amountMinor,
+            openMinor: -row.amountMinor,
+            terms: null,
+            discountPercent: null,
+            discountUntil: null,
+            poNumber: null,
+            reference: receipt?.reference ?? null,
+            description: isDeduction
+              ? `Deduction${row.reasonCode ? ` (${row.reasonCode})` : ''}${item ? ` taken against ${item.number}` : ''}${receipt ? ` on receipt ${receipt.reference}` : ''}`
+              : `Payment on account${receipt ? ` from receipt ${receipt.reference}` : ''}`,
+            billToPartyId: null,
+            reasonCode: row.reasonCode ?? null,
+            originApplicationId: appId,
+            journalEntryId: entryId,
+            importId: batch.importId ?? null,
+          });
+        }
+        if (item && settlesItem(row.kind)) touchedItems.add(item.id);
+        posted.push({
+          kind: row.kind,
+          amountMinor: row.amountMinor,
+          arItemId: createdItemId ?? (settlesItem(row.kind) ? (item?.id ?? null) : null),
+          arCustomerId: createdItemId ? customerId : settlesItem(row.kind) ? (item?.customerId ?? null) : null,
+        });
+        appRows.push({
+          id: appId,
+          entityId: batch.entityId,
+          journalEntryId: entryId,
+          receiptId: batch.receiptId,
+          customerId,
+          itemId: row.itemId,
+          createdItemId,
+          kind: row.kind,
+          currency: batch.currency,
+          amountMinor: row.amountMinor,
+          reasonCode: row.reasonCode ?? null,
+          status: batch.status,
+          confidence: batch.confidence ?? null,
+          explanation: row.explanation ?? batch.explanation ?? null,
+          engineVersion: batch.engineVersion ?? null,
+          appliedDate: batch.appliedDate,
+          reversalOf: null,
+          createdBy: actor,
+        });
+      }
+      entries.push(
+        buildApplicationPostings({
+          entryId,
+          entityId: batch.entityId,
+          date: batch.appliedDate,
+          currency: batch.currency,
+          receipt: receipt ? { id: receipt.id, customerId: receipt.customerId } : null,
+          rows: posted,
+          description: receipt ? `application of receipt ${receipt.reference}` : 'application of credit',
+          importId: batch.importId ?? null,
+        }),
+      );
+    }
+    await ledger.post(ex, entries);
+    await insertItems(ex, tenantId, newItems);
+    await insertApplications(ex, tenantId, appRows);
+    await updateItemOpenAmounts(
+      ex,
+      tenantId,
+      [...touchedItems].map((id) => ({ id, openMinor: items.get(id)?.openMinor ?? 0n })),
+    );
+    const touchedReceipts = [...new Set(good.flatMap((g) => (g.receipt ? [g.receipt] : [])))];
+    await updateReceiptUnapplied(
+      ex,
+      tenantId,
+      touchedReceipts.map((r) => ({ id: r.id, unappliedMinor: r.unappliedMinor })),
+    );
+    return {
+      entryIds: entries.map((e) => e.id),
+      applicationIds: appRows.map((r) => r.id),
+      createdItemIds: newItems.map((i) => i.id),
+    };
+  }
+
+  /**
+   * Undoes applications: each row gets a reversing row (`reversal_of`, amount negated) and the
+   * postings are reversed, dated `date`. Settled items reopen; items the rows created (deductions,
+   * on-account credits) are closed, which requires that nothing has been applied to them since.
+   * When every row of a batch goes, the batch's entry is reversed as a whole.
+   */
+  async function reverseApplications(
+    ex: Executor,
+    request: { applicationIds: readonly string[]; date: LocalDate; reason: string },
+  ): Promise<{ reversalIds: string[]; entryIds: string[] }> {
+    const ids = [...new Set(request.applicationIds)];
+    if (ids.length === 0) return { reversalIds: [], entryIds: [] };
+    const rows = await ex
+      .selectFrom('applications')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    const missing = ids.filter((id) => !rows.some((r) => r.id === id));
+    if (missing.length > 0) {
+      throw receivablesError('receivables.application_not_found', `application ${missing.join(', ')} not found`);
+    }
+    const reversal = rows.find((r) => r.reversal_of !== null);
+    if (reversal) {
+      throw receivablesError('receivables.invalid_application', `application ${reversal.id} is itself a reversal`);
+    }
+    const already = await ex
+      .selectFrom('applications')
+      .select(['reversal_of'])
+      .where('tenant_id', '=', tenantId)
+      .where('reversal_of', 'in', ids)
+      .execute();
+    if (already.length > 0) {
+      throw receivablesError('receivables.already_reversed', `application ${already.map((a) => a.reversal_of).join(', ')} was already reversed`);
+    }
+    const itemIds = rows.flatMap((r) => [r.item_id, r.created_item_id].filter((x): x is string => x !== null));
+    const items = await lockItems(ex, tenantId, itemIds);
+    const receipts = await lockReceipts(
+      ex,
+      tenantId,
+      rows.flatMap((r) => (r.receipt_id ? [r.receipt_id] : [])),
+    );
+
+    const byEntry = new Map<string, typeof rows>();
+    for (const r of rows) byEntry.set(r.journal_entry_id, [...(byEntry.get(r.journal_entry_id) ?? []), r]);
+    const reversalRows: ApplicationRow[] = [];
+    const entryIds: string[] = [];
+    const touchedItems = new Set<string>();
+    for (const [entryId, group] of byEntry) {
+      const first = group[0];
+      if (!first) continue;
+      const currency = first.currency as CurrencyCode;
+      const receipt = first.receipt_id ? (receipts.get(first.receipt_id) ?? null) : null;
+      const total = group.reduce((s, r) => s + r.amount_minor, 0n);
+      if (!receipt && total !== 0n) {
+        throw receivablesError(
+          'receivables.unbalanced_batch',
+          `reversing only some rows of ${entryId} leaves it unbalanced (${formatAmount(total, currency)}); reverse its other rows too`,
+        );
+      }
+      for (const r of group) {
+        if (r.created_item_id) {
+          const created = items.get(r.created_item_id);
+          if (created && created.openMinor !== created.amountMinor) {
+            throw receivablesError(
+              'receivables.created_item_in_use',
+              `${created.number} (created by application ${r.id}) has been applied since; reverse that first`,
+            );
+          }
+          if (created) {
+            created.openMinor = 0n;
+            touchedItems.add(created.id);
+          }
+        }
+        if (r.item_id && settlesItem(r.kind)) {
+          const item = items.get(r.item_id);
+          if (item) {
+            item.openMinor += r.amount_minor;
+            touchedItems.add(item.id);
+          }
+        }
+      }
+      if (receipt) receipt.unappliedMinor += total;
+
+      const active = await ex
+        .selectFrom('applications as a')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('a.tenant_id', '=', tenantId)
+        .where('a.journal_entry_id', '=', entryId)
+        .where('a.reversal_of', 'is', null)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('applications as r')
+                .select('r.id')
+                .whereRef('r.tenant_id', '=', 'a.tenant_id')
+                .whereRef('r.reversal_of', '=', 'a.id'),
+            ),
+          ),
+        )
+        .executeTakeFirstOrThrow();
+      const whole = Number(active.n) === group.length;
+      let reversalEntryId: string;
+      if (whole) {
+        reversalEntryId = (await ledger.reverse(ex, entryId, request.date, request.reason)).id;
+      } else {
+        reversalEntryId = newId('journalEntry');
+        await ledger.post(ex, [
+          buildApplicationPostings({
+            entryId: reversalEntryId,
+            entityId: first.entity_id,
+            date: request.date,
+            currency,
+            receipt: receipt ? { id: receipt.id, customerId: receipt.customerId } : null,
+            rows: group.map((r) => ({
+              kind: r.kind,
+              amountMinor: -r.amount_minor,
+              arItemId: r.created_item_id ?? (settlesItem(r.kind) ? r.item_id : null),
+              arCustomerId:
+                r.created_item_id || settlesItem(r.kind)
+                  ? (items.get(r.created_item_id ?? r.item_id ?? '')?.customerId ?? null)
+                  : null,
+            })),
+            description: `partial reversal of ${entryId}: ${request.reason}`,
+          }),
+        ]);
+      }
+      entryIds.push(reversalEntryId);
+      for (const r of group) {
+        reversalRows.push({
+          id: newId('application'),
+          entityId: r.entity_id,
+          journalEntryId: reversalEntryId,
+          receiptId: r.receipt_id,
+          customerId: r.customer_id,
+          itemId: r.item_id,
+          createdItemId: r.created_item_id,
+          kind: r.kind,
+          currency: r.currency,
+          amountMinor: -r.amount_minor,
+          reasonCode: r.reason_code,
+          status: r.status,
+          confidence: null,
+          explanation: `reversal: ${request.reason}`,
+          engineVersion: null,
+          appliedDate: request.date,
+          reversalOf: r.id,
+          createdBy: actor,
+        });
+      }
+    }
+    await insertApplications(ex, tenantId, reversalRows);
+    await updateItemOpenAmounts(
+      ex,
+      tenantId,
+      [...touchedItems].map((id) => ({ id, openMinor: items.get(id)?.openMinor ?? 0n })),
+    );
+    await updateReceiptUnapplied(
+      ex,
+      tenantId,
+      [...receipts.values()].map((r) => ({ id: r.id, unappliedMinor: r.unappliedMinor })),
+    );
+    const reversalOf = new Map(reversalRows.map((r) => [r.reversalOf, r.id]));
+    await recordAudit(
+      ex,
+      tenantId,
+      rows.map((r) => ({
+        actor,
+        action: 'application.reversed',
+        objectType: 'application',
+        objectId: r.id,
+        before: { kind: r.kind, amount_minor: r.amount_minor, item_id: r.item_id, receipt_id: r.receipt_id },
+        after: { reversal_id: reversalOf.get(r.id), reason: request.reason, date: request.date },
+      })),
+    );
+    return { reversalIds: reversalRows.map((r) => r.id), entryIds };
+  }
+
+  return { postItems, postReceipts, applyBatches, reverseApplications };
+}
+
+export type { ApplicationKind, ApplicationStatus, ItemType, ItemState, ReceiptState };

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csv, importCsv } from '../../../test/support/import-text.ts';
+import { loadSmallPortfolio } from '../../../test/support/small-portfolio.ts';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
+import type { LocalDate } from '../../core/local-date.ts';
+import { checkLedger } from '../integrity/index.ts';
+import { type AgingReport, buildAgingReport, buildStatement, exportApplications } from './index.ts';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase({ today: '2026-06-30' as LocalDate });
+  await loadSmallPortfolio(t.ctx);
+});
+afterAll(() => t.close());
+
+const row = (r: AgingReport, account: string) => r.rows.find((x) => x.accountNumber === account);
+
+describe('aging', () => {
+  it('ages the small portfolio as its README says', async () => {
+    const r = await buildAgingReport(t.ctx);
+    expect(r.source).toBe('open_items');
+    expect(r.buckets.map((b) => b.label)).toEqual(['Current', '1-30', '31-60', '61-90', '91-120', 'Over 120']);
+    expect(row(r, 'C1')?.buckets).toEqual([30000n, 0n, 0n, 0n, 0n, 0n]);
+    // INV-3 1000.00 one day late, DED-000001 200.00 twenty days late; 700.00 unapplied.
+    expect(row(r, 'C3')).toMatchObject({ buckets: [0n, 120000n, 0n, 0n, 0n, 0n], balance: 120000n, unapplied: -70000n, net: 50000n });
+    expect(row(r, 'C2')).toBeUndefined();
+    expect(r.totals.get('USD' as never)).toMatchObject({ balance: 150000n, unapplied: -70000n, net: 80000n });
+  });
+
+  it('rebuilt from the ledger, it equals the open items at every date', async () => {
+    for (const asOf of ['2026-06-30', '2026-06-15', '2026-05-31'] as LocalDate[]) {
+      const fromLedger = await buildAgingReport(t.ctx, { asOf, fromLedger: true });
+      expect(fromLedger.source).toBe('ledger');
+      if (asOf === '2026-06-30') {
+        const current = await buildAgingReport(t.ctx, { asOf });
+        expect(fromLedger.rows).toEqual(current.rows);
+      }
+    }
+    // As of 2026-05-31: INV-3 (2500.50) less CM-1 (500.50) open and not yet due; nothing paid yet.
+    const may = await buildAgingReport(t.ctx, { asOf: '2026-05-31' as LocalDate });
+    expect(may.source).toBe('ledger');
+    expect(row(may, 'C3')).toMatchObject({ buckets: [200000n, 0n, 0n, 0n, 0n, 0n], unapplied: 0n });
+    // As of 2026-02-28: INV-1 was settled on 02-05; INV-2 was not yet issued.
+    const feb = await buildAgingReport(t.ctx, { asOf: '2026-02-28' as LocalDate });
+    expect(feb.rows).toEqual([]);
+    // As of 2026-02-04: INV-1 open and not yet due (issued 01-10, NET30: due 02-09), CM-2 an open credit.
+    const early = await buildAgingReport(t.ctx, { asOf: '2026-02-04' as LocalDate });
+    expect(row(early, 'C1')).toMatchObject({ buckets: [100000n, 0n, 0n, 0n, 0n, 0n], credits: -10000n, balance: 90000n });
+  });
+
+  it('ages by issue date with custom buckets, and rolls children into parents', async () => {
+    const r = await buildAgingReport(t.ctx, { basis: 'issue', boundaries: [15, 45] });
+    expect(r.buckets.map((b) => b.label)).toEqual(['0-15', '16-45', 'Over 45']);
+    // INV-3 issued 05-15 (46 days), DED-000001 issued 06-10 (20 days).
+    expect(row(r, 'C3')?.buckets).toEqual([0n, 20000n, 100000n]);
+    await importCsv(t.ctx, 'invoices', csv(['invoice_number,account_number,issue_date,amount', 'INV-C2-9,C2,2026-06-25,50.00']));
+    const byParent = await buildAgingReport(t.ctx, { by: 'parent' });
+    const acme = row(byParent, 'C1');
+    expect(acme).toMatchObject({ customers: 2, balance: 35000n });
+    expect(row(byParent, 'C2')).toBeUndefined();
+  });
+});
+
+describe('statement', () => {
+  it('runs from the opening balance to a closing balance that ties to the open items', async () => {
+    const s = await buildStatement(t.ctx, 'C3', { from: '2026-05-16' as LocalDate, to: '2026-06-30' as LocalDate });
+    expect(s.opening.get('USD' as never)).toBe(250050n);
+    expect(s.lines.map((l) => [l.type, l.document, l.amount])).toEqual([
+      ['Credit memo', 'CM-1', -50050n],
+      ['Payment', 'R-3', -150000n],
+    ]);
+    const closing = s.closing.get('USD' as never) ?? 0n;
+    expect(closing).toBe(50000n);
+    const open = s.openItems.reduce((sum, o) => sum + o.open, 0n);
+    expect(open + (s.unapplied.get('USD' as never) ?? 0n)).toBe(closing);
+    expect(s.openItems.map((o) => o.number).sort()).toEqual(['DED-000001', 'INV-3']);
+  });
+
+  it('shows a discount as its own line', async () => {
+    const s = await buildStatement(t.ctx, 'C2', { from: '2026-01-01' as LocalDate, to: '2026-03-31' as LocalDate });
+    expect(s.lines.map((l) => [l.type, l.amount])).toEqual([
+      ['Invoice', 100000n],
+      ['Payment', -98000n],
+      ['Discount', -2000n],
+    ]);
+    expect(s.closing.get('USD' as never)).toBe(0n);
+  });
+
+  it('refuses an unknown account', async () => {
+    await expect(
+      buildStatement(t.ctx, 'NOPE', { from: '2026-01-01' as LocalDate, to: '2026-03-31' as LocalDate }),
+    ).rejects.toMatchObject({ code: 'parties.customer_not_found', kind: 'not_found' });
+  });
+});
+
+describe('applications export', () => {
+  it('gives each receipt rows that sum to its amount, signed as in the contract', async () => {
+    const rows = [];
+    for await (const r of exportApplications(t.ctx)) rows.push(r);
+    const byReceipt = new Map<string, typeof rows>();
+    for (const r of rows) byReceipt.set(r.receipt_reference, [...(byReceipt.get(r.receipt_reference) ?? []), r]);
+    expect([...byReceipt.keys()]).toEqual(['R-1', 'R-2', 'R-3']);
+    for (const [, rs] of byReceipt) {
+      const total = rs.reduce((s, r) => s + Math.round(Number(r.amount) * 100), 0);
+      expect(total).toBe(Math.round(Number(rs[0]?.receipt_amount) * 100));
+    }
+    expect(byReceipt.get('R-3')?.map((r) => [r.kind, r.target, r.amount, r.reason_code, r.status])).toEqual([
+      ['invoice', 'INV-3', '1000.00', '', 'history'],
+      ['deduction', '', '-200.00', 'pricing_dispute', 'history'],
+      ['unapplied', '', '700.00', '', 'open'],
+    ]);
+    const open = [];
+    for await (const r of exportApplications(t.ctx, { statuses: ['open'] })) open.push(r.receipt_reference);
+    expect([...new Set(open)]).toEqual(['R-3']);
+    const since = [];
+    for await (const r of exportApplications(t.ctx, { since: '2026-03-01' as LocalDate })) since.push(r.receipt_reference);
+    expect([...new Set(since)]).toEqual(['R-2', 'R-3']);
+  });
+
+  it('keeps every invariant', async () => {
+    const results = await checkLedger(t.ctx);
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+  });
+});
