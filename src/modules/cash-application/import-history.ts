@@ -119,7 +119,8 @@ export async function importHistory(args: ImportHandlerArgs): Promise<ImportOutc
     if (buffer.length >= PAGE) await stage();
   }
   if (buffer.length > 0) await stage();
-  if (issues.count > 0) return { rows, summary: {} };
+  // Rows that could not be read are reported already; the rest are still checked receipt by receipt
+  // (in a transaction that will not commit) so that one run reports every problem.
 
   const poster = createPoster(args);
   let last: { reference: string; line: number } | null = null;
@@ -296,7 +297,6 @@ function createPoster(args: ImportHandlerArgs) {
         });
       }
     }
-    if (issues.count > 0) return;
     await receivables.postReceipts(tx, receiptDrafts);
     const problems: BatchProblem[] = [];
     await receivables.applyBatches(tx, batches, { collectProblems: problems, receipts: states });

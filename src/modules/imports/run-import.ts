@@ -55,6 +55,20 @@ export async function runImport(
   handler: (args: ImportHandlerArgs) => Promise<ImportOutcome>,
   options: RunImportOptions = {},
 ): Promise<ImportResult> {
+  try {
+    return await importSource(ctx, spec, source, handler, options);
+  } finally {
+    await source.close();
+  }
+}
+
+async function importSource(
+  ctx: ServiceContext,
+  spec: ImportSpec,
+  source: TableSource,
+  handler: (args: ImportHandlerArgs) => Promise<ImportOutcome>,
+  options: RunImportOptions,
+): Promise<ImportResult> {
   const bound = bindHeader(source, { required: spec.required, optional: spec.optional });
   if (!bound.ok) {
     throw importError('import.invalid_header', `${source.file}: the header does not match the ${spec.kind} format`, {

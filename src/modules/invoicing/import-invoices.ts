@@ -216,8 +216,13 @@ async function applyCreditMemos(args: ImportHandlerArgs, links: CreditLink[]): P
         issues.add(link.line, 'applies_to', `invoice "${link.target}" is neither in this file nor already imported`);
         continue;
       }
-      if (target.type !== 'invoice' && target.type !== 'debit_memo') {
-        issues.add(link.line, 'applies_to', `"${link.target}" is a ${target.type.replace('_', ' ')}, not an invoice`);
+      // A credit memo also resolves a deduction (DOMAIN.md: disputes resolved by credit memo).
+      if (target.type !== 'invoice' && target.type !== 'debit_memo' && target.type !== 'deduction') {
+        issues.add(
+          link.line,
+          'applies_to',
+          `"${link.target}" is a ${target.type.replace('_', ' ')}; a credit memo applies to an invoice, debit memo or deduction`,
+        );
         continue;
       }
       if (target.customerId !== link.customerId) {

@@ -316,27 +316,35 @@ export function createReceivablesService(ctx: ServiceContext, ledger: LedgerServ
           }
         }
       }
-      if (receipt) receipt.unappliedMinor += total;
+      if (receipt) {
+        receipt.unappliedMinor += total;
+        // Undoing a negative row alone (a credit netted inside the payment, a discount) would give the
+        // receipt back less than it used: its other rows would then spend more than it brought.
+        if (receipt.unappliedMinor < 0n) {
+          throw receivablesError(
+            'receivables.unbalanced_batch',
+            `reversing only these rows would leave receipt ${receipt.reference} over-applied by ${formatAmount(-receipt.unappliedMinor, currency)}; reverse the rows they offset too`,
+          );
+        }
+        // And undoing the positive rows alone would leave negative rows that take money in.
+        if (receipt.unappliedMinor > receipt.amountMinor) {
+          throw receivablesError(
+            'receivables.unbalanced_batch',
+            `reversing only these rows would leave receipt ${receipt.reference} with rows summing to ${formatAmount(receipt.amountMinor - receipt.unappliedMinor, currency)}; reverse its discounts, deductions and credits too`,
+          );
+        }
+      }
 
-      const active = await ex
-        .selectFrom('applications as a')
+      // The entry can be reversed as a whole only when every row it posted goes now; after an
+      // earlier partial reversal, the rows left are reversed by their own entry.
+      const posted = await ex
+        .selectFrom('applications')
         .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('a.tenant_id', '=', tenantId)
-        .where('a.journal_entry_id', '=', entryId)
-        .where('a.reversal_of', 'is', null)
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('applications as r')
-                .select('r.id')
-                .whereRef('r.tenant_id', '=', 'a.tenant_id')
-                .whereRef('r.reversal_of', '=', 'a.id'),
-            ),
-          ),
-        )
+        .where('tenant_id', '=', tenantId)
+        .where('journal_entry_id', '=', entryId)
+        .where('reversal_of', 'is', null)
         .executeTakeFirstOrThrow();
-      const whole = Number(active.n) === group.length;
+      const whole = Number(posted.n) === group.length;
       let reversalEntryId: string;
       if (whole) {
         reversalEntryId = (await ledger.reverse(ex, entryId, request.date, request.reason)).id;
