@@ -35,7 +35,9 @@ export function parseCommandArgs<O extends Options>(
   options: O,
   positionals: { min: number; max: number },
 ) {
-  let parsed: ReturnType<typeof parseArgs<{ options: O & typeof GLOBAL_OPTIONS; allowPositionals: true; strict: true }>>;
+  let parsed: ReturnType<
+    typeof parseArgs<{ options: O & typeof GLOBAL_OPTIONS; allowPositionals: true; strict: true }>
+  >;
   try {
     parsed = parseArgs({
       args: [...input.argv],
@@ -44,7 +46,11 @@ export function parseCommandArgs<O extends Options>(
       strict: true,
     });
   } catch (e) {
-    throw new AppError('cli.invalid_arguments', 'invalid', `${(e as Error).message}\nusage: ${command.usage}`);
+    throw new AppError(
+      'cli.invalid_arguments',
+      'invalid',
+      `${(e as Error).message}\nusage: ${command.usage}`,
+    );
   }
   if (parsed.positionals.length < positionals.min || parsed.positionals.length > positionals.max) {
     throw new AppError('cli.invalid_arguments', 'invalid', `usage: ${command.usage}`);

@@ -55,7 +55,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     if (name === '--db' || name === '--tenant') {
       const value = inline ?? args.shift();
-      if (value === undefined) return fail(io, new AppError('cli.invalid_arguments', 'invalid', `${name} needs a value`));
+      if (value === undefined)
+        return fail(io, new AppError('cli.invalid_arguments', 'invalid', `${name} needs a value`));
       if (name === '--db') db = value;
       else tenant = value;
       continue;
@@ -72,7 +73,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (!command) {
     const known = COMMANDS.filter((c) => c.words[0] === args[0]).map((c) => c.words.join(' '));
     const hint = known.length > 0 ? `; did you mean: ${known.join(', ')}` : '';
-    return fail(io, new AppError('cli.unknown_command', 'invalid', `unknown command "${args.join(' ')}"${hint}\n${usage()}`));
+    return fail(
+      io,
+      new AppError(
+        'cli.unknown_command',
+        'invalid',
+        `unknown command "${args.join(' ')}"${hint}\n${usage()}`,
+      ),
+    );
   }
   const rest = args.slice(command.words.length);
   if (rest.includes('--help') || rest.includes('-h')) {

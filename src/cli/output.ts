@@ -1,14 +1,23 @@
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { AppError } from '../core/errors.ts';
 import { formatTextTable, writeCsv, writeXlsx, type XlsxColumnType } from '../modules/tabular/index.ts';
 
 export type OutputFormat = 'table' | 'csv' | 'json' | 'xlsx';
 
-export function parseFormat(text: string | undefined, allowed: readonly OutputFormat[], fallback: OutputFormat): OutputFormat {
+export function parseFormat(
+  text: string | undefined,
+  allowed: readonly OutputFormat[],
+  fallback: OutputFormat,
+): OutputFormat {
   if (text === undefined) return fallback;
   const f = allowed.find((a) => a === text.toLowerCase());
-  if (!f) throw new AppError('cli.invalid_format', 'invalid', `--format must be one of ${allowed.join(', ')}, not "${text}"`);
+  if (!f)
+    throw new AppError(
+      'cli.invalid_format',
+      'invalid',
+      `--format must be one of ${allowed.join(', ')}, not "${text}"`,
+    );
   return f;
 }
 
@@ -27,15 +36,23 @@ export async function withOutput<T>(
 ): Promise<T> {
   if (!path) {
     if (binary && stdout.isTTY) {
-      throw new AppError('cli.binary_to_terminal', 'invalid', 'xlsx output is binary: give --output FILE or redirect stdout');
+      throw new AppError(
+        'cli.binary_to_terminal',
+        'invalid',
+        'xlsx output is binary: give --output FILE or redirect stdout',
+      );
     }
     return fn(stdout);
   }
   const file = createWriteStream(path);
   try {
     const result = await fn(file);
-    file.end();
-    await once(file, 'finish');
+    // Some writers (XLSX) end the stream themselves.
+    if (!file.writableFinished) {
+      const finished = once(file, 'finish');
+      file.end();
+      await finished;
+    }
     return result;
   } catch (e) {
     file.destroy();
@@ -56,7 +73,10 @@ export async function writeTabular(
 ): Promise<void> {
   switch (format) {
     case 'table': {
-      const cols = sheet.columns.map((c) => ({ name: c.name, align: c.align ?? (c.type === 'amount' ? 'right' : 'left') }));
+      const cols = sheet.columns.map((c) => ({
+        name: c.name,
+        align: c.align ?? (c.type === 'amount' ? 'right' : 'left'),
+      }));
       const footer = sheet.footer ?? [];
       // One totals row goes under a rule; several (one per currency) follow the rows.
       const text =

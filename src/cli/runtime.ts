@@ -27,7 +27,8 @@ export function resolveDbTarget(flag: string | undefined, env: NodeJS.ProcessEnv
 export function clockFromEnv(env: NodeJS.ProcessEnv): Clock {
   const today = env.ARBOR_TODAY;
   if (today) {
-    if (!isLocalDate(today)) throw new AppError('cli.invalid_today', 'invalid', `ARBOR_TODAY must be YYYY-MM-DD, not "${today}"`);
+    if (!isLocalDate(today))
+      throw new AppError('cli.invalid_today', 'invalid', `ARBOR_TODAY must be YYYY-MM-DD, not "${today}"`);
     return fixedClock(today);
   }
   return systemClock(env.ARBOR_TIMEZONE ?? 'UTC');
@@ -58,7 +59,10 @@ export async function openMigrated(target: string): Promise<Database> {
  * A service context for the tenant. A database never initialized gets the default tenant and entity
  * (as `arbor init` would, in USD) so that any command works on a fresh directory; a note says so.
  */
-export async function openContext(options: GlobalOptions, io: Io): Promise<{ ctx: ServiceContext; close: () => Promise<void> }> {
+export async function openContext(
+  options: GlobalOptions,
+  io: Io,
+): Promise<{ ctx: ServiceContext; close: () => Promise<void> }> {
   const database = await openMigrated(options.db);
   const clock = clockFromEnv(io.env);
   const actor = actorFromEnv(io.env);
@@ -67,9 +71,16 @@ export async function openContext(options: GlobalOptions, io: Io): Promise<{ ctx
     try {
       tenantId = await getTenantId(database, options.tenant);
     } catch (e) {
-      if (!(e instanceof AppError) || e.code !== 'tenancy.not_initialized' || options.tenant !== DEFAULT_TENANT) throw e;
+      if (
+        !(e instanceof AppError) ||
+        e.code !== 'tenancy.not_initialized' ||
+        options.tenant !== DEFAULT_TENANT
+      )
+        throw e;
       const init = await initTenant(database, clock, { slug: options.tenant, currency: null, actor });
-      io.stderr.write(`arbor: initialized ${database.target} (tenant ${options.tenant}, entity MAIN in ${init.entity.currency})\n`);
+      io.stderr.write(
+        `arbor: initialized ${database.target} (tenant ${options.tenant}, entity MAIN in ${init.entity.currency})\n`,
+      );
       tenantId = init.tenantId;
     }
     return { ctx: { database, clock, tenantId, actor }, close: () => database.close() };

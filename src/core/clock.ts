@@ -9,7 +9,12 @@ export interface Clock {
 
 /** The system clock; `today()` is the UTC calendar date unless a time zone is given. */
 export function systemClock(timeZone = 'UTC'): Clock {
-  const fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const fmt = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
   return {
     now: () => new Date(),
     today: () => parseLocalDate(fmt.format(new Date())),

@@ -31,7 +31,8 @@ export function isCurrencyCode(s: string): s is CurrencyCode {
 /** Parses an ISO 4217 code (upper-cased); throws `core.invalid_currency` for unknown codes. */
 export function parseCurrency(s: string): CurrencyCode {
   const code = s.trim().toUpperCase();
-  if (!isCurrencyCode(code)) throw coreError('core.invalid_currency', `unknown currency code "${s}" (ISO 4217)`);
+  if (!isCurrencyCode(code))
+    throw coreError('core.invalid_currency', `unknown currency code "${s}" (ISO 4217)`);
   return code;
 }
 

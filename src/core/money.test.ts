@@ -56,9 +56,13 @@ describe('parseAmount / formatAmount', () => {
 
   it('round-trips every amount', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }), fc.constantFrom(USD, JPY, KWD), (n, c) => {
-        expect(parseAmount(formatAmount(n, c), c)).toBe(n);
-      }),
+      fc.property(
+        fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }),
+        fc.constantFrom(USD, JPY, KWD),
+        (n, c) => {
+          expect(parseAmount(formatAmount(n, c), c)).toBe(n);
+        },
+      ),
     );
   });
 });

@@ -31,7 +31,8 @@ export function parsePaymentTerms(text: string): PaymentTerms {
   }
   const netDays = Number(m[3]);
   const eom = m[4] !== undefined;
-  if (m[1] === undefined) return { code: `NET${netDays}${eom ? 'EOM' : ''}`, netDays, endOfMonth: eom, discount: null };
+  if (m[1] === undefined)
+    return { code: `NET${netDays}${eom ? 'EOM' : ''}`, netDays, endOfMonth: eom, discount: null };
   const percent = m[1];
   const days = Number(m[2]);
   if (Number(percent) <= 0 || Number(percent) >= 100) {

@@ -42,5 +42,7 @@ export async function insertColumns(
 ): Promise<void> {
   if ((data[0]?.length ?? 0) === 0) return;
   await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c.name)))})
-    select * from unnest(${sql.join(data.map((a, c) => sql`${a}::${sql.raw(columns[c]?.type ?? 'text')}[]`))})`.execute(ex);
+    select * from unnest(${sql.join(data.map((a, c) => sql`${a}::${sql.raw(columns[c]?.type ?? 'text')}[]`))})`.execute(
+    ex,
+  );
 }

@@ -65,9 +65,14 @@ async function openEmbedded(target: string, snapshot?: Blob): Promise<Database> 
       : new PGlite({ parsers, ...(snapshot ? { loadDataDir: snapshot } : {}) });
     await pglite.waitReady;
   } catch (cause) {
-    throw new AppError('db.unavailable', 'unavailable', `cannot open the embedded database in ${dataDir ?? 'memory'}`, {
-      cause,
-    });
+    throw new AppError(
+      'db.unavailable',
+      'unavailable',
+      `cannot open the embedded database in ${dataDir ?? 'memory'}`,
+      {
+        cause,
+      },
+    );
   }
   // Aggregations over a million open items need room to hash in memory.
   await pglite.exec(`set work_mem = '256MB'`);
@@ -103,9 +108,14 @@ async function openServer(url: string, options: OpenDatabaseOptions): Promise<Da
     client.release();
   } catch (cause) {
     await pool.end().catch(() => {});
-    throw new AppError('db.unavailable', 'unavailable', `cannot connect to ${redactUrl(url)}: ${String(cause)}`, {
-      cause,
-    });
+    throw new AppError(
+      'db.unavailable',
+      'unavailable',
+      `cannot connect to ${redactUrl(url)}: ${String(cause)}`,
+      {
+        cause,
+      },
+    );
   }
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {

@@ -31,15 +31,27 @@ export function translateDbError(e: unknown): unknown {
       return new AppError('ledger.append_only', 'forbidden', message, { cause: e });
   }
   if (pgErr.code === '23505') {
-    return new AppError('db.duplicate', 'conflict', `already exists (${pgErr.constraint ?? 'unique key'}): ${pgErr.detail ?? message}`, {
-      cause: e,
-    });
+    return new AppError(
+      'db.duplicate',
+      'conflict',
+      `already exists (${pgErr.constraint ?? 'unique key'}): ${pgErr.detail ?? message}`,
+      {
+        cause: e,
+      },
+    );
   }
   if (pgErr.code === '23514' || pgErr.code === '23503') {
-    return new AppError('db.constraint', 'conflict', `${message}${pgErr.detail ? ` (${pgErr.detail})` : ''}`, { cause: e });
+    return new AppError(
+      'db.constraint',
+      'conflict',
+      `${message}${pgErr.detail ? ` (${pgErr.detail})` : ''}`,
+      { cause: e },
+    );
   }
   if (pgErr.code === '40001' || pgErr.code === '40P01') {
-    return new AppError('db.retry', 'unavailable', 'the database asked to retry a concurrent transaction', { cause: e });
+    return new AppError('db.retry', 'unavailable', 'the database asked to retry a concurrent transaction', {
+      cause: e,
+    });
   }
   return e;
 }

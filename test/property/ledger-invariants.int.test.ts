@@ -51,13 +51,17 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       fc.record({
         item: fc.nat(),
         // Mostly a share of the open amount; now and then more than all of it (an over-application).
-        share: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 100 }), weight: 9 }, { arbitrary: fc.integer({ min: 101, max: 150 }), weight: 1 }),
+        share: fc.oneof(
+          { arbitrary: fc.integer({ min: 1, max: 100 }), weight: 9 },
+          { arbitrary: fc.integer({ min: 101, max: 150 }), weight: 1 },
+        ),
         kind: fc.nat(9),
       }),
       {
-      minLength: 1,
-      maxLength: 4,
-    }),
+        minLength: 1,
+        maxLength: 4,
+      },
+    ),
     extra: fc.integer({ min: 0, max: 3 }),
   }),
   fc.record({ op: fc.constant('reverse' as const), pick: fc.nat() }),
@@ -73,7 +77,11 @@ afterAll(() => t.close());
 
 async function runSequence(ops: Op[]): Promise<void> {
   runs++;
-  const init = await initTenant(t.database, t.ctx.clock, { slug: `prop${runs}`, currency: 'USD', actor: 'property' });
+  const init = await initTenant(t.database, t.ctx.clock, {
+    slug: `prop${runs}`,
+    currency: 'USD',
+    actor: 'property',
+  });
   const ctx: ServiceContext = { ...t.ctx, tenantId: init.tenantId };
   const db = t.database.db;
   const entityId = (await getDefaultEntity(db, ctx.tenantId)).id;
@@ -82,7 +90,16 @@ async function runSequence(ops: Op[]): Promise<void> {
     const id = newId('customer');
     await db
       .insertInto('customers')
-      .values({ tenant_id: ctx.tenantId, id, account_number: `P${i}`, name: `Customer ${i}`, entity_id: entityId, currency: USD, terms: 'NET30' })
+      .values({
+        tenant_id: ctx.tenantId,
+        id,
+        account_number: `P${i}`,
+        name: `Customer ${i}`,
+        entity_id: entityId,
+        currency: USD,
+        terms: 'NET30',
+        customer_type: 'business',
+      })
       .execute();
     customers.push(id);
   }
@@ -134,10 +151,20 @@ async function runSequence(ops: Op[]): Promise<void> {
             },
           ]);
         } else if (op.op === 'apply') {
-          const receipts = await tx.selectFrom('receipts').selectAll().where('tenant_id', '=', ctx.tenantId).orderBy('id').execute();
+          const receipts = await tx
+            .selectFrom('receipts')
+            .selectAll()
+            .where('tenant_id', '=', ctx.tenantId)
+            .orderBy('id')
+            .execute();
           const receipt = receipts[op.receipt % Math.max(1, receipts.length)];
           if (!receipt) return;
-          const all = await tx.selectFrom('items').selectAll().where('tenant_id', '=', ctx.tenantId).orderBy('id').execute();
+          const all = await tx
+            .selectFrom('items')
+            .selectAll()
+            .where('tenant_id', '=', ctx.tenantId)
+            .orderBy('id')
+            .execute();
           if (all.length === 0) return;
           // Mostly open items; closed ones too when the pick says so (applying to them must be refused).
           const openItems = all.filter((i) => i.open_minor !== 0n);
@@ -150,27 +177,59 @@ async function runSequence(ops: Op[]): Promise<void> {
             const base = item.open_minor === 0n ? item.amount_minor : item.open_minor;
             const amount = (base * BigInt(p.share)) / 100n;
             if (amount === 0n) continue;
-            const kinds = ['invoice', 'invoice', 'invoice', 'credit_memo', 'discount', 'deduction', 'on_account', 'write_off', 'bank_fee', 'invoice'] as const;
+            const kinds = [
+              'invoice',
+              'invoice',
+              'invoice',
+              'credit_memo',
+              'discount',
+              'deduction',
+              'on_account',
+              'write_off',
+              'bank_fee',
+              'invoice',
+            ] as const;
             let kind: ApplicationRowDraft['kind'] = kinds[p.kind] ?? 'invoice';
-            if (kind === 'invoice' || kind === 'credit_memo') kind = item.amount_minor > 0n ? 'invoice' : 'credit_memo';
+            if (kind === 'invoice' || kind === 'credit_memo')
+              kind = item.amount_minor > 0n ? 'invoice' : 'credit_memo';
             const abs = amount < 0n ? -amount : amount;
             const signed = kind === 'invoice' || kind === 'on_account' ? abs : -abs;
             rows.push({
               kind,
-              amountMinor: signed / (kind === 'invoice' || kind === 'credit_memo' ? 1n : 10n) || (signed < 0n ? -1n : 1n),
+              amountMinor:
+                signed / (kind === 'invoice' || kind === 'credit_memo' ? 1n : 10n) ||
+                (signed < 0n ? -1n : 1n),
               itemId: kind === 'on_account' ? null : item.id,
               customerId: item.customer_id,
             });
           }
-          if (op.extra > 0) rows.push({ kind: 'on_account', amountMinor: BigInt(op.extra * 100), itemId: null, customerId: customers[0] as string });
+          if (op.extra > 0)
+            rows.push({
+              kind: 'on_account',
+              amountMinor: BigInt(op.extra * 100),
+              itemId: null,
+              customerId: customers[0] as string,
+            });
           // Keep most batches spendable: credits and discounts need cash rows beside them.
           const sum = rows.reduce((x, r) => x + r.amountMinor, 0n);
           if (sum <= 0n && op.extra !== 3) {
-            rows.push({ kind: 'on_account', amountMinor: 1n - sum, itemId: null, customerId: customers[1] as string });
+            rows.push({
+              kind: 'on_account',
+              amountMinor: 1n - sum,
+              itemId: null,
+              customerId: customers[1] as string,
+            });
           }
           const latest = all.reduce((d, i) => (i.issue_date > d ? i.issue_date : d), receipt.receipt_date);
           await receivables.applyBatches(tx, [
-            { entityId, currency: USD, appliedDate: latest as LocalDate, receiptId: receipt.id, status: 'manual', rows },
+            {
+              entityId,
+              currency: USD,
+              appliedDate: latest as LocalDate,
+              receiptId: receipt.id,
+              status: 'manual',
+              rows,
+            },
           ]);
           done.apply++;
         } else {
@@ -179,12 +238,22 @@ async function runSequence(ops: Op[]): Promise<void> {
             .select(['a.id'])
             .where('a.tenant_id', '=', ctx.tenantId)
             .where('a.reversal_of', 'is', null)
-            .where((eb) => eb.not(eb.exists(eb.selectFrom('applications as r').select('r.id').whereRef('r.reversal_of', '=', 'a.id'))))
+            .where((eb) =>
+              eb.not(
+                eb.exists(
+                  eb.selectFrom('applications as r').select('r.id').whereRef('r.reversal_of', '=', 'a.id'),
+                ),
+              ),
+            )
             .orderBy('a.id')
             .execute();
           const pick = live[op.pick % Math.max(1, live.length)];
           if (!pick) return;
-          const latest = await tx.selectFrom('journal_entries').select((eb) => eb.fn.max('entry_date').as('d')).where('tenant_id', '=', ctx.tenantId).executeTakeFirst();
+          const latest = await tx
+            .selectFrom('journal_entries')
+            .select((eb) => eb.fn.max('entry_date').as('d'))
+            .where('tenant_id', '=', ctx.tenantId)
+            .executeTakeFirst();
           await receivables.reverseApplications(tx, {
             applicationIds: [pick.id],
             date: (latest?.d ?? START) as LocalDate,
@@ -203,7 +272,11 @@ async function runSequence(ops: Op[]): Promise<void> {
   }
   const results = await checkLedger(ctx);
   expect(results.filter((r) => !r.ok)).toEqual([]);
-  const latest = await db.selectFrom('journal_entries').select((eb) => eb.fn.max('entry_date').as('d')).where('tenant_id', '=', ctx.tenantId).executeTakeFirst();
+  const latest = await db
+    .selectFrom('journal_entries')
+    .select((eb) => eb.fn.max('entry_date').as('d'))
+    .where('tenant_id', '=', ctx.tenantId)
+    .executeTakeFirst();
   const asOf = (latest?.d ?? START) as LocalDate;
   const fast = await buildAgingReport(ctx, { asOf });
   const rebuilt = await buildAgingReport(ctx, { asOf, fromLedger: true });
@@ -216,7 +289,7 @@ describe('ledger invariants under random activity', () => {
     await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 5, maxLength: 40 }), runSequence), {
       numRuns: Number(process.env.ARBOR_PROPERTY_RUNS ?? 40),
     });
-    if (process.env.ARBOR_PROPERTY_DEBUG) console.log("done", JSON.stringify(done));
+    if (process.env.ARBOR_PROPERTY_DEBUG) console.log('done', JSON.stringify(done));
     // The sequences must exercise the paths, not only be refused.
     expect(done.apply).toBeGreaterThan(10);
     expect(done.reverse).toBeGreaterThan(3);

@@ -10,7 +10,12 @@ let dir: string | null = null;
 let counter = 0;
 
 /** Writes `csv` to a temporary file and imports it as `kind`, as `arbor import KIND FILE` would. */
-export async function importCsv(ctx: ServiceContext, kind: string, csv: string, name?: string): Promise<ImportResult> {
+export async function importCsv(
+  ctx: ServiceContext,
+  kind: string,
+  csv: string,
+  name?: string,
+): Promise<ImportResult> {
   dir ??= await mkdtemp(join(tmpdir(), 'arbor-test-'));
   counter++;
   const path = join(dir, name ?? `${kind}-${counter}.csv`);

@@ -21,7 +21,9 @@ let snapshot: Blob | null = null;
  * A fresh, migrated database for one test file: PGlite from the run's snapshot, or a new PostgreSQL
  * database cloned from the run's template when ARBOR_TEST_DATABASE_URL is set.
  */
-export async function createTestDatabase(options: { today?: LocalDate; currency?: string } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { today?: LocalDate; currency?: string } = {},
+): Promise<TestDatabase> {
   const today = options.today ?? ('2026-06-30' as LocalDate);
   const clock = fixedClock(today);
   const templateUrl = inject('pgTemplateUrl');
@@ -50,7 +52,11 @@ export async function createTestDatabase(options: { today?: LocalDate; currency?
     }
     database = await openDatabase(':memory:', { snapshot });
   }
-  const init = await initTenant(database, clock, { slug: DEFAULT_TENANT, currency: options.currency ?? 'USD', actor: 'test' });
+  const init = await initTenant(database, clock, {
+    slug: DEFAULT_TENANT,
+    currency: options.currency ?? 'USD',
+    actor: 'test',
+  });
   const ctx: ServiceContext = { database, clock, tenantId: init.tenantId, actor: 'test' };
   return {
     database,

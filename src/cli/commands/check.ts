@@ -10,7 +10,12 @@ export const checkCommand: Command = {
   usage: 'arbor [--db TARGET] check [--format table|json]',
   summary: 'verify every ledger invariant; exit 0 only if all hold, else 5 and name each failure',
   async run(input) {
-    const { values, global } = parseCommandArgs(input, this, { format: { type: 'string' } }, { min: 0, max: 0 });
+    const { values, global } = parseCommandArgs(
+      input,
+      this,
+      { format: { type: 'string' } },
+      { min: 0, max: 0 },
+    );
     const format = parseFormat(values.format as string | undefined, ['table', 'json'], 'table');
     const { ctx, close } = await openContext(global, input.io);
     try {
@@ -42,7 +47,8 @@ export const checkCommand: Command = {
         for (const r of results) {
           out.write(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.description} (${r.examined})\n`);
           for (const f of r.failures) out.write(`        ${f}\n`);
-          if (r.failureCount > r.failures.length) out.write(`        … and ${r.failureCount - r.failures.length} more\n`);
+          if (r.failureCount > r.failures.length)
+            out.write(`        … and ${r.failureCount - r.failures.length} more\n`);
         }
         out.write(
           failed.length === 0

@@ -13,7 +13,11 @@ function positiveInt(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) {
-    throw new AppError('cli.invalid_arguments', 'invalid', `--${name} must be a positive whole number, not "${String(value)}"`);
+    throw new AppError(
+      'cli.invalid_arguments',
+      'invalid',
+      `--${name} must be a positive whole number, not "${String(value)}"`,
+    );
   }
   return n;
 }
@@ -39,13 +43,17 @@ export const demoCommand: Command = {
         seed,
         customers,
         months,
-        onStep: (step, rows) => input.io.stderr.write(`loading ${step} (${rows.toLocaleString('en-US')} rows)…\n`),
+        onStep: (step, rows) =>
+          input.io.stderr.write(`loading ${step} (${rows.toLocaleString('en-US')} rows)…\n`),
       });
       const s = result.stats;
       if (result.alreadyLoaded) out.write(`the demo portfolio is already loaded in ${ctx.database.target}\n`);
-      else out.write(`loaded the demo portfolio into ${ctx.database.target} in ${result.seconds.toFixed(1)} s\n`);
+      else
+        out.write(
+          `loaded the demo portfolio into ${ctx.database.target} in ${result.seconds.toFixed(1)} s\n`,
+        );
       out.write(
-        [
+        `${[
           `  as of ${s.today}: ${s.firstIssueDate} to ${s.lastIssueDate} (${months} months, seed ${seed})`,
           `  customers   ${s.customers.toLocaleString('en-US')} employer groups and members (${s.parents} parents, ${s.children} in corporate families, ${s.consumers} consumer accounts)`,
           `  parties     ${Object.entries(s.parties)
@@ -53,10 +61,11 @@ export const demoCommand: Command = {
             .join(', ')}; ${s.partyRelationships.toLocaleString('en-US')} relationships`,
           `  documents   ${s.invoices.toLocaleString('en-US')} invoices, ${s.creditMemos.toLocaleString('en-US')} credit memos, ${s.debitMemos} debit memos`,
           `  receipts    ${s.receipts.toLocaleString('en-US')} (${s.historyRows.toLocaleString('en-US')} application rows)`,
-        ].join('\n') + '\n',
+        ].join('\n')}\n`,
       );
       for (const [currency, c] of Object.entries(s.byCurrency)) {
-        const m = (v: string) => formatMoneyForDisplay(parseAmount(v, currency as CurrencyCode), currency as CurrencyCode);
+        const m = (v: string) =>
+          formatMoneyForDisplay(parseAmount(v, currency as CurrencyCode), currency as CurrencyCode);
         out.write(`  ${currency}         billed ${m(c.billed)}, received ${m(c.received)}\n`);
       }
       const aging = await buildAgingReport(ctx);

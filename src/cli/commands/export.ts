@@ -42,7 +42,11 @@ export const exportApplicationsCommand: Command = {
         : [];
     const unknown = statuses.find((s) => !(EXPORT_STATUSES as readonly string[]).includes(s));
     if (unknown) {
-      throw new AppError('cli.invalid_arguments', 'invalid', `--status "${unknown}" is not one of ${EXPORT_STATUSES.join(', ')}`);
+      throw new AppError(
+        'cli.invalid_arguments',
+        'invalid',
+        `--status "${unknown}" is not one of ${EXPORT_STATUSES.join(', ')}`,
+      );
     }
     const { ctx, close } = await openContext(global, input.io);
     try {
@@ -54,24 +58,34 @@ export const exportApplicationsCommand: Command = {
       const cells = async function* () {
         for await (const r of rows) yield APPLICATION_EXPORT_COLUMNS.map((c) => r[c]);
       };
-      await withOutput(input.io.stdout, values.output as string | undefined, format === 'xlsx', async (out) => {
-        if (format === 'csv') {
-          await writeCsv(APPLICATION_EXPORT_COLUMNS, cells(), out);
-        } else if (format === 'xlsx') {
-          await writeXlsx(out, [
-            {
-              name: 'applications',
-              columns: APPLICATION_EXPORT_COLUMNS.map((name) => ({
-                name,
-                type: name === 'receipt_amount' || name === 'amount' ? 'amount' : name === 'receipt_date' ? 'date' : 'text',
-              })),
-              rows: cells(),
-            },
-          ]);
-        } else {
-          await writeJsonArray(out, rows);
-        }
-      });
+      await withOutput(
+        input.io.stdout,
+        values.output as string | undefined,
+        format === 'xlsx',
+        async (out) => {
+          if (format === 'csv') {
+            await writeCsv(APPLICATION_EXPORT_COLUMNS, cells(), out);
+          } else if (format === 'xlsx') {
+            await writeXlsx(out, [
+              {
+                name: 'applications',
+                columns: APPLICATION_EXPORT_COLUMNS.map((name) => ({
+                  name,
+                  type:
+                    name === 'receipt_amount' || name === 'amount'
+                      ? 'amount'
+                      : name === 'receipt_date'
+                        ? 'date'
+                        : 'text',
+                })),
+                rows: cells(),
+              },
+            ]);
+          } else {
+            await writeJsonArray(out, rows);
+          }
+        },
+      );
       return EXIT.ok;
     } finally {
       await close();
@@ -80,7 +94,10 @@ export const exportApplicationsCommand: Command = {
 };
 
 /** Streams a JSON array of row objects without holding the export in memory. */
-async function writeJsonArray(out: NodeJS.WritableStream, rows: AsyncIterable<ApplicationExportRow>): Promise<void> {
+async function writeJsonArray(
+  out: NodeJS.WritableStream,
+  rows: AsyncIterable<ApplicationExportRow>,
+): Promise<void> {
   let first = true;
   const write = (s: string) =>
     new Promise<void>((resolve, reject) => {

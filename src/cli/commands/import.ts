@@ -1,6 +1,11 @@
 import { HISTORY_SPEC, importHistory } from '../../modules/cash-application/index.ts';
-import { type ImportHandlerArgs, type ImportOutcome, type ImportSpec, runImport } from '../../modules/imports/index.ts';
-import { importInvoices, INVOICES_SPEC } from '../../modules/invoicing/index.ts';
+import {
+  type ImportHandlerArgs,
+  type ImportOutcome,
+  type ImportSpec,
+  runImport,
+} from '../../modules/imports/index.ts';
+import { INVOICES_SPEC, importInvoices } from '../../modules/invoicing/index.ts';
 import { CUSTOMERS_SPEC, importCustomers, importParties, PARTIES_SPEC } from '../../modules/parties/index.ts';
 import { openTableFile } from '../../modules/tabular/index.ts';
 import { ENTITIES_SPEC, importEntities } from '../../modules/tenancy/index.ts';

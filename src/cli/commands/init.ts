@@ -9,7 +9,12 @@ export const initCommand: Command = {
   usage: 'arbor [--db TARGET] init [--currency CUR]',
   summary: 'create or migrate the database; the first run creates the default tenant and entity MAIN',
   async run(input) {
-    const { values, global } = parseCommandArgs(input, this, { currency: { type: 'string' } }, { min: 0, max: 0 });
+    const { values, global } = parseCommandArgs(
+      input,
+      this,
+      { currency: { type: 'string' } },
+      { min: 0, max: 0 },
+    );
     const database = await openMigrated(global.db);
     try {
       const result = await initTenant(database, clockFromEnv(input.io.env), {

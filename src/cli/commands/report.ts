@@ -20,7 +20,11 @@ import { openContext } from '../runtime.ts';
 export function parseDateOption(name: string, value: unknown): LocalDate | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !isLocalDate(value)) {
-    throw new AppError('cli.invalid_date', 'invalid', `--${name} must be a date YYYY-MM-DD, not "${String(value)}"`);
+    throw new AppError(
+      'cli.invalid_date',
+      'invalid',
+      `--${name} must be a date YYYY-MM-DD, not "${String(value)}"`,
+    );
   }
   return value;
 }
@@ -46,7 +50,11 @@ export const agingCommand: Command = {
       },
       { min: 0, max: 0 },
     );
-    const format = parseFormat(values.format as string | undefined, ['table', 'csv', 'json', 'xlsx'], 'table');
+    const format = parseFormat(
+      values.format as string | undefined,
+      ['table', 'csv', 'json', 'xlsx'],
+      'table',
+    );
     const basis = (values.basis as string | undefined) ?? 'due';
     if (basis !== 'due' && basis !== 'issue') {
       throw new AppError('cli.invalid_arguments', 'invalid', `--basis must be due or issue, not "${basis}"`);
@@ -74,18 +82,23 @@ export const agingCommand: Command = {
         fromLedger: values['from-ledger'] === true,
         ...(typeof values.entity === 'string' ? { entity: values.entity } : {}),
       });
-      await withOutput(input.io.stdout, values.output as string | undefined, format === 'xlsx', async (out) => {
-        if (format === 'json') {
-          out.write(`${JSON.stringify(agingToJson(report), null, 2)}\n`);
-          return;
-        }
-        if (format === 'table') {
-          out.write(
-            `Aging as of ${report.asOf} by ${report.basis} date${report.source === 'ledger' ? ' (rebuilt from the ledger)' : ''}\n\n`,
-          );
-        }
-        await writeTabular(format, out, agingToSheet(report, format === 'table'));
-      });
+      await withOutput(
+        input.io.stdout,
+        values.output as string | undefined,
+        format === 'xlsx',
+        async (out) => {
+          if (format === 'json') {
+            out.write(`${JSON.stringify(agingToJson(report), null, 2)}\n`);
+            return;
+          }
+          if (format === 'table') {
+            out.write(
+              `Aging as of ${report.asOf} by ${report.basis} date${report.source === 'ledger' ? ' (rebuilt from the ledger)' : ''}\n\n`,
+            );
+          }
+          await writeTabular(format, out, agingToSheet(report, format === 'table'));
+        },
+      );
       return EXIT.ok;
     } finally {
       await close();
@@ -145,7 +158,9 @@ function agingToSheet(report: AgingReport, forPeople: boolean) {
       ),
     );
   }
-  const footer = [...report.totals.values()].map((t) => agingCells({ ...t, name: `${t.customers} accounts` }, forPeople));
+  const footer = [...report.totals.values()].map((t) =>
+    agingCells({ ...t, name: `${t.customers} accounts` }, forPeople),
+  );
   return { name: `Aging ${report.asOf}`, columns: agingColumns(report, forPeople), rows, footer };
 }
 
@@ -166,7 +181,12 @@ function agingToJson(report: AgingReport) {
     basis: report.basis,
     by: report.by,
     source: report.source,
-    buckets: report.buckets.map((b) => ({ key: b.key, label: b.label, min_days: b.minDays, max_days: b.maxDays })),
+    buckets: report.buckets.map((b) => ({
+      key: b.key,
+      label: b.label,
+      min_days: b.minDays,
+      max_days: b.maxDays,
+    })),
     rows: report.rows.map((r) => ({
       account_number: r.accountNumber,
       name: r.name,
@@ -174,132 +194,179 @@ function agingToJson(report: AgingReport) {
       ...(report.by === 'parent' ? { customers: r.customers } : {}),
       ...amounts(r),
     })),
-    unidentified: [...report.unidentified].map(([currency, v]) => ({ currency, unapplied: formatAmount(v, currency) })),
+    unidentified: [...report.unidentified].map(([currency, v]) => ({
+      currency,
+      unapplied: formatAmount(v, currency),
+    })),
     totals: [...report.totals.values()].map((t) => ({ accounts: t.customers, ...amounts(t) })),
   };
 }
 
 export const statementCommand: Command = {
   words: ['report', 'statement'],
-  usage: 'arbor report statement ACCOUNT [--from DATE] [--to DATE] [--format table|csv|json|xlsx] [--output FILE]',
+  usage:
+    'arbor report statement ACCOUNT [--from DATE] [--to DATE] [--format table|csv|json|xlsx] [--output FILE]',
   summary: "a customer's items and activity for a period, with the open items at its end",
   async run(input) {
     const { values, positionals, global } = parseCommandArgs(
       input,
       this,
-      { from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, output: { type: 'string' } },
+      {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        format: { type: 'string' },
+        output: { type: 'string' },
+      },
       { min: 1, max: 1 },
     );
-    const format = parseFormat(values.format as string | undefined, ['table', 'csv', 'json', 'xlsx'], 'table');
+    const format = parseFormat(
+      values.format as string | undefined,
+      ['table', 'csv', 'json', 'xlsx'],
+      'table',
+    );
     const { ctx, close } = await openContext(global, input.io);
     try {
       const fallback = defaultStatementRange(ctx.clock.today());
       const from = parseDateOption('from', values.from) ?? fallback.from;
       const to = parseDateOption('to', values.to) ?? fallback.to;
-      if (from > to) throw new AppError('cli.invalid_arguments', 'invalid', `--from ${from} is after --to ${to}`);
+      if (from > to)
+        throw new AppError('cli.invalid_arguments', 'invalid', `--from ${from} is after --to ${to}`);
       const s = await buildStatement(ctx, positionals[0] as string, { from, to });
       const f = (v: bigint, c: CurrencyCode) => formatAmount(v, c);
-      await withOutput(input.io.stdout, values.output as string | undefined, format === 'xlsx', async (out) => {
-        if (format === 'json') {
-          out.write(
-            `${JSON.stringify(
-              {
-                account_number: s.customer.accountNumber,
-                name: s.customer.name,
-                from: s.from,
-                to: s.to,
-                balances: s.currencies.map((c) => ({
-                  currency: c,
-                  opening: f(s.opening.get(c) ?? 0n, c),
-                  closing: f(s.closing.get(c) ?? 0n, c),
-                  unapplied: f(s.unapplied.get(c) ?? 0n, c),
-                  aging: Object.fromEntries(s.buckets.map((b, i) => [b.key, f(s.aging.get(c)?.[i] ?? 0n, c)])),
-                })),
-                activity: s.lines.map((l) => ({
-                  date: l.date,
-                  type: l.type,
-                  document: l.document,
-                  reference: l.reference,
-                  currency: l.currency,
-                  amount: f(l.amount, l.currency),
-                  balance: f(l.balance, l.currency),
-                })),
-                open_items: s.openItems.map((o) => ({
-                  number: o.number,
-                  type: o.type,
-                  issue_date: o.issueDate,
-                  due_date: o.dueDate,
-                  currency: o.currency,
-                  amount: f(o.amount, o.currency),
-                  open: f(o.open, o.currency),
-                  days_past_due: o.daysPastDue,
-                })),
-              },
-              null,
-              2,
-            )}\n`,
-          );
-          return;
-        }
-        const people = format === 'table';
-        const activityRows: string[][] = [];
-        for (const c of s.currencies) {
-          activityRows.push([s.from, 'Balance brought forward', '', '', c, '', f(s.opening.get(c) ?? 0n, c)]);
-        }
-        for (const l of s.lines) {
-          activityRows.push([l.date, l.type, l.document, l.reference ?? '', l.currency, f(l.amount, l.currency), f(l.balance, l.currency)]);
-        }
-        const closing = s.currencies.map((c) => [s.to, 'Closing balance', '', '', c, '', f(s.closing.get(c) ?? 0n, c)]);
-        if (people) {
-          out.write(`Statement of account ${s.customer.accountNumber} ${s.customer.name}, ${s.from} to ${s.to}\n\n`);
-        }
-        await writeTabular(format, out, {
-          name: 'Activity',
-          columns: [
-            { name: people ? 'Date' : 'date', type: 'date' },
-            { name: people ? 'Type' : 'type' },
-            { name: people ? 'Document' : 'document' },
-            { name: people ? 'Reference' : 'reference' },
-            { name: people ? 'Cur' : 'currency' },
-            { name: people ? 'Amount' : 'amount', type: 'amount' },
-            { name: people ? 'Balance' : 'balance', type: 'amount' },
-          ],
-          rows: activityRows,
-          footer: closing,
-        });
-        if (people) {
-          out.write(`\nOpen items at ${s.to}\n\n`);
-          await writeTabular(format, out, {
-            name: 'Open items',
-            columns: [
-              { name: 'Number' },
-              { name: 'Type' },
-              { name: 'Issued' },
-              { name: 'Due' },
-              { name: 'Cur' },
-              { name: 'Amount', type: 'amount' },
-              { name: 'Open', type: 'amount' },
-              { name: 'Days late', align: 'right' },
-            ],
-            rows: s.openItems.map((o) => [
-              o.number,
-              o.type.replace('_', ' '),
-              o.issueDate,
-              o.dueDate,
-              o.currency,
-              f(o.amount, o.currency),
-              f(o.open, o.currency),
-              String(o.daysPastDue),
-            ]),
-          });
-          for (const c of s.currencies) {
-            const aging = s.aging.get(c) ?? s.buckets.map(() => 0n);
+      await withOutput(
+        input.io.stdout,
+        values.output as string | undefined,
+        format === 'xlsx',
+        async (out) => {
+          if (format === 'json') {
             out.write(
-              `\n${c} aging: ${s.buckets.map((b, i) => `${b.label} ${f(aging[i] ?? 0n, c)}`).join(' | ')}; unapplied ${f(s.unapplied.get(c) ?? 0n, c)}; total due ${f(s.closing.get(c) ?? 0n, c)}\n`,
+              `${JSON.stringify(
+                {
+                  account_number: s.customer.accountNumber,
+                  name: s.customer.name,
+                  from: s.from,
+                  to: s.to,
+                  balances: s.currencies.map((c) => ({
+                    currency: c,
+                    opening: f(s.opening.get(c) ?? 0n, c),
+                    closing: f(s.closing.get(c) ?? 0n, c),
+                    unapplied: f(s.unapplied.get(c) ?? 0n, c),
+                    aging: Object.fromEntries(
+                      s.buckets.map((b, i) => [b.key, f(s.aging.get(c)?.[i] ?? 0n, c)]),
+                    ),
+                  })),
+                  activity: s.lines.map((l) => ({
+                    date: l.date,
+                    type: l.type,
+                    document: l.document,
+                    reference: l.reference,
+                    currency: l.currency,
+                    amount: f(l.amount, l.currency),
+                    balance: f(l.balance, l.currency),
+                  })),
+                  open_items: s.openItems.map((o) => ({
+                    number: o.number,
+                    type: o.type,
+                    issue_date: o.issueDate,
+                    due_date: o.dueDate,
+                    currency: o.currency,
+                    amount: f(o.amount, o.currency),
+                    open: f(o.open, o.currency),
+                    days_past_due: o.daysPastDue,
+                  })),
+                },
+                null,
+                2,
+              )}\n`,
+            );
+            return;
+          }
+          const people = format === 'table';
+          const activityRows: string[][] = [];
+          for (const c of s.currencies) {
+            activityRows.push([
+              s.from,
+              'Balance brought forward',
+              '',
+              '',
+              c,
+              '',
+              f(s.opening.get(c) ?? 0n, c),
+            ]);
+          }
+          for (const l of s.lines) {
+            activityRows.push([
+              l.date,
+              l.type,
+              l.document,
+              l.reference ?? '',
+              l.currency,
+              f(l.amount, l.currency),
+              f(l.balance, l.currency),
+            ]);
+          }
+          const closing = s.currencies.map((c) => [
+            s.to,
+            'Closing balance',
+            '',
+            '',
+            c,
+            '',
+            f(s.closing.get(c) ?? 0n, c),
+          ]);
+          if (people) {
+            out.write(
+              `Statement of account ${s.customer.accountNumber} ${s.customer.name}, ${s.from} to ${s.to}\n\n`,
             );
           }
-        }
-      });
+          await writeTabular(format, out, {
+            name: 'Activity',
+            columns: [
+              { name: people ? 'Date' : 'date', type: 'date' },
+              { name: people ? 'Type' : 'type' },
+              { name: people ? 'Document' : 'document' },
+              { name: people ? 'Reference' : 'reference' },
+              { name: people ? 'Cur' : 'currency' },
+              { name: people ? 'Amount' : 'amount', type: 'amount' },
+              { name: people ? 'Balance' : 'balance', type: 'amount' },
+            ],
+            rows: activityRows,
+            footer: closing,
+          });
+          if (people) {
+            out.write(`\nOpen items at ${s.to}\n\n`);
+            await writeTabular(format, out, {
+              name: 'Open items',
+              columns: [
+                { name: 'Number' },
+                { name: 'Type' },
+                { name: 'Issued' },
+                { name: 'Due' },
+                { name: 'Cur' },
+                { name: 'Amount', type: 'amount' },
+                { name: 'Open', type: 'amount' },
+                { name: 'Days late', align: 'right' },
+              ],
+              rows: s.openItems.map((o) => [
+                o.number,
+                o.type.replace('_', ' '),
+                o.issueDate,
+                o.dueDate,
+                o.currency,
+                f(o.amount, o.currency),
+                f(o.open, o.currency),
+                String(o.daysPastDue),
+              ]),
+            });
+            for (const c of s.currencies) {
+              const aging = s.aging.get(c) ?? s.buckets.map(() => 0n);
+              out.write(
+                `\n${c} aging: ${s.buckets.map((b, i) => `${b.label} ${f(aging[i] ?? 0n, c)}`).join(' | ')}; unapplied ${f(s.unapplied.get(c) ?? 0n, c)}; total due ${f(s.closing.get(c) ?? 0n, c)}\n`,
+              );
+            }
+          }
+        },
+      );
       return EXIT.ok;
     } finally {
       await close();

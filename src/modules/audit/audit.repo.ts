@@ -16,7 +16,11 @@ const json = (v: unknown) =>
   v === undefined ? null : JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
 
 /** Appends audit records (who, what, before, after). The table is append-only in the database. */
-export async function recordAudit(ex: Executor, tenantId: number, records: readonly AuditRecord[]): Promise<void> {
+export async function recordAudit(
+  ex: Executor,
+  tenantId: number,
+  records: readonly AuditRecord[],
+): Promise<void> {
   if (records.length === 0) return;
   await ex
     .insertInto('audit_log')

@@ -75,7 +75,7 @@ interface StageRow {
  * applied on that date with status `history`; a shortfall stays unapplied on the receipt.
  */
 export async function importHistory(args: ImportHandlerArgs): Promise<ImportOutcome> {
-  const { tx, ctx, columns, issues } = args;
+  const { tx, columns, issues } = args;
   await sql`create temporary table arbor_history_stage (
     line integer primary key, reference text not null, receipt_date date not null, receipt_amount bigint not null,
     currency text not null, payer_name text, payer_bank_account text, method text not null, memo text,
@@ -166,7 +166,9 @@ function createPoster(args: ImportHandlerArgs) {
     const groups = new Map<string, StageRow[]>();
     for (const r of rows) groups.set(r.reference, [...(groups.get(r.reference) ?? []), r]);
 
-    const accountNumbers = rows.flatMap((r) => (r.account_number && !customers.has(r.account_number) ? [r.account_number] : []));
+    const accountNumbers = rows.flatMap((r) =>
+      r.account_number && !customers.has(r.account_number) ? [r.account_number] : [],
+    );
     if (accountNumbers.length > 0) {
       const found = await findCustomersByNumbers(tx, tenantId, accountNumbers);
       for (const n of accountNumbers) customers.set(n, found.get(n) ?? null);
@@ -202,7 +204,11 @@ function createPoster(args: ImportHandlerArgs) {
       const head = group[0];
       if (!head) continue;
       if (existing.has(reference)) {
-        issues.add(head.line, 'receipt_reference', `receipt "${reference}" already exists; it was imported before`);
+        issues.add(
+          head.line,
+          'receipt_reference',
+          `receipt "${reference}" already exists; it was imported before`,
+        );
         continue;
       }
       let bad = false;
@@ -213,7 +219,11 @@ function createPoster(args: ImportHandlerArgs) {
           ['currency', r.currency, head.currency],
         ] as const) {
           if (a !== b) {
-            issues.add(r.line, col, `rows of receipt "${reference}" disagree: line ${head.line} says ${String(b)}`);
+            issues.add(
+              r.line,
+              col,
+              `rows of receipt "${reference}" disagree: line ${head.line} says ${String(b)}`,
+            );
             bad = true;
           }
         }
@@ -236,7 +246,11 @@ function createPoster(args: ImportHandlerArgs) {
         }
         const item = itemId ? items.get(itemId) : undefined;
         if (item && customer && item.customerId !== customer.id) {
-          issues.add(r.line, 'invoice_number', `${r.invoice_number} belongs to another customer than ${r.account_number}`);
+          issues.add(
+            r.line,
+            'invoice_number',
+            `${r.invoice_number} belongs to another customer than ${r.account_number}`,
+          );
           bad = true;
           continue;
         }
@@ -301,7 +315,9 @@ function createPoster(args: ImportHandlerArgs) {
     const problems: BatchProblem[] = [];
     await receivables.applyBatches(tx, batches, { collectProblems: problems, receipts: states });
     for (const p of problems) {
-      const ref = batches[p.index]?.receiptId ? states.get(batches[p.index]?.receiptId ?? '')?.reference : undefined;
+      const ref = batches[p.index]?.receiptId
+        ? states.get(batches[p.index]?.receiptId ?? '')?.reference
+        : undefined;
       issues.add(p.sourceLine, undefined, `receipt "${ref ?? '?'}": ${p.problems.join('; ')}`);
     }
     receiptCount += receiptDrafts.length;

@@ -54,8 +54,12 @@ describe('imports', () => {
       expect.stringMatching(/bad-customers\.csv:3: terms: unknown payment terms "30 days"/),
       expect.stringMatching(/bad-customers\.csv:4: account_number: is required$/),
       expect.stringMatching(/bad-customers\.csv:5: credit_limit: "1,000.00" is not an amount/),
-      expect.stringMatching(/bad-customers\.csv:6: account_number: "A1" appears twice in the file \(first on line 2\)$/),
-      expect.stringMatching(/bad-customers\.csv:7: customer_type: must be "business" or "consumer", not "robot"$/),
+      expect.stringMatching(
+        /bad-customers\.csv:6: account_number: "A1" appears twice in the file \(first on line 2\)$/,
+      ),
+      expect.stringMatching(
+        /bad-customers\.csv:7: customer_type: must be "business" or "consumer", not "robot"$/,
+      ),
       expect.stringMatching(/bad-customers\.csv:8: currency: unknown currency code "XXX"/),
       expect.stringMatching(/bad-customers\.csv:9: email: "not-an-email" is not an email address$/),
     ]);
@@ -64,7 +68,9 @@ describe('imports', () => {
   });
 
   it('refuses unknown and missing columns before reading any row', async () => {
-    const e = await failure(importCsv(t.ctx, 'customers', csv(['account_number,nmae,colour', 'A1,Acme,red'])));
+    const e = await failure(
+      importCsv(t.ctx, 'customers', csv(['account_number,nmae,colour', 'A1,Acme,red'])),
+    );
     expect(e.code).toBe('import.invalid_header');
     const text = e.issues.map(formatIssue).join('\n');
     expect(text).toMatch(/unknown column "nmae"/);
@@ -99,9 +105,18 @@ describe('imports', () => {
       .select(['c.name', 'c.credit_limit_minor', 'c.segment', 'p.account_number as parent'])
       .where('c.account_number', '=', 'K2')
       .executeTakeFirstOrThrow();
-    expect(k2).toEqual({ name: 'Kid Two Renamed', credit_limit_minor: 1000n, segment: 'small', parent: 'K1' });
-    const e = await failure(importCsv(t.ctx, 'customers', csv(['account_number,name,parent_account_number', 'K1,Kin Parent,K2'])));
-    expect(e.issues.map(formatIssue)).toEqual([expect.stringMatching(/:2: parent_account_number: .* creates a cycle/)]);
+    expect(k2).toEqual({
+      name: 'Kid Two Renamed',
+      credit_limit_minor: 1000n,
+      segment: 'small',
+      parent: 'K1',
+    });
+    const e = await failure(
+      importCsv(t.ctx, 'customers', csv(['account_number,name,parent_account_number', 'K1,Kin Parent,K2'])),
+    );
+    expect(e.issues.map(formatIssue)).toEqual([
+      expect.stringMatching(/:2: parent_account_number: .* creates a cycle/),
+    ]);
     const still = await t.database.db
       .selectFrom('customers')
       .select('parent_id')
@@ -157,8 +172,16 @@ describe('imports', () => {
       { number: 'I-2', due_date: '2026-07-01', discount_until: '2026-06-11', open_minor: 20000n },
     ]);
     expect(await count('journal_lines')).toBe(before + 4);
-    const dup = await failure(importCsv(t.ctx, 'invoices', csv(['invoice_number,account_number,issue_date,amount', 'I-2,B1,2026-06-02,1'])));
-    expect(dup.issues.map(formatIssue)).toEqual([expect.stringMatching(/:2: invoice_number: "I-2" already exists/)]);
+    const dup = await failure(
+      importCsv(
+        t.ctx,
+        'invoices',
+        csv(['invoice_number,account_number,issue_date,amount', 'I-2,B1,2026-06-02,1']),
+      ),
+    );
+    expect(dup.issues.map(formatIssue)).toEqual([
+      expect.stringMatching(/:2: invoice_number: "I-2" already exists/),
+    ]);
   });
 
   it('applies a credit memo to its invoice up to the open amount, the rest stays a credit', async () => {
@@ -185,17 +208,26 @@ describe('imports', () => {
       importCsv(
         t.ctx,
         'invoices',
-        csv(['invoice_number,account_number,type,issue_date,amount,applies_to', 'CM-X,B1,credit_memo,2026-06-05,1.00,I-9']),
+        csv([
+          'invoice_number,account_number,type,issue_date,amount,applies_to',
+          'CM-X,B1,credit_memo,2026-06-05,1.00,I-9',
+        ]),
       ),
     );
-    expect(e.issues.map(formatIssue)).toEqual([expect.stringMatching(/:2: applies_to: invoice "I-9" belongs to another customer/)]);
+    expect(e.issues.map(formatIssue)).toEqual([
+      expect.stringMatching(/:2: applies_to: invoice "I-9" belongs to another customer/),
+    ]);
   });
 
   it('imports history: receipts with every kind of application, refusing over-application', async () => {
     await importCsv(
       t.ctx,
       'invoices',
-      csv(['invoice_number,account_number,issue_date,amount', 'H-1,B1,2026-06-01,500.00', 'H-2,B1,2026-06-02,300.00']),
+      csv([
+        'invoice_number,account_number,issue_date,amount',
+        'H-1,B1,2026-06-01,500.00',
+        'H-2,B1,2026-06-02,300.00',
+      ]),
     );
     const e = await failure(
       importCsv(
@@ -231,7 +263,9 @@ describe('imports', () => {
     const items = await t.database.db
       .selectFrom('items')
       .select(['number', 'type', 'open_minor'])
-      .where('customer_id', 'in', (eb) => eb.selectFrom('customers').select('id').where('account_number', '=', 'B1'))
+      .where('customer_id', 'in', (eb) =>
+        eb.selectFrom('customers').select('id').where('account_number', '=', 'B1'),
+      )
       .where('number', 'in', ['H-1', 'H-2', 'OA-000001'])
       .orderBy('number')
       .execute();

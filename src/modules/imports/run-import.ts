@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Executor, ServiceContext } from '../../core/context.ts';
-import { AppError } from '../../core/errors.ts';
+import type { AppError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { withDbErrors } from '../../db/db-errors.ts';
 import { recordAudit } from '../audit/index.ts';
-import { bindHeader, type ColumnBinding, createProgressBar, type TableRow, type TableSource } from '../tabular/index.ts';
+import {
+  bindHeader,
+  type ColumnBinding,
+  createProgressBar,
+  type TableRow,
+  type TableSource,
+} from '../tabular/index.ts';
 import { importError } from './imports.errors.ts';
 import { IssueCollector } from './issue-collector.ts';
 
@@ -71,9 +77,13 @@ async function importSource(
 ): Promise<ImportResult> {
   const bound = bindHeader(source, { required: spec.required, optional: spec.optional });
   if (!bound.ok) {
-    throw importError('import.invalid_header', `${source.file}: the header does not match the ${spec.kind} format`, {
-      issues: bound.issues,
-    });
+    throw importError(
+      'import.invalid_header',
+      `${source.file}: the header does not match the ${spec.kind} format`,
+      {
+        issues: bound.issues,
+      },
+    );
   }
   const hash = await source.contentHash();
   const prior = await findImportByHash(ctx.database.db, ctx.tenantId, spec.kind, hash);
@@ -159,7 +169,11 @@ async function findImportByHash(ex: Executor, tenantId: number, kind: string, ha
     .executeTakeFirst();
 }
 
-function duplicateError(file: string, kind: string, prior: { id: string; file_name: string; created_at: Date }): AppError {
+function duplicateError(
+  file: string,
+  kind: string,
+  prior: { id: string; file_name: string; created_at: Date },
+): AppError {
   return importError(
     'import.duplicate_file',
     `${file}: this ${kind} file was already imported (${prior.id}, from ${prior.file_name}, on ${prior.created_at.toISOString()}); nothing was changed`,

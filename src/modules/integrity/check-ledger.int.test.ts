@@ -24,21 +24,37 @@ describe('arbor check', () => {
   it('names the item whose open amount was changed behind the ledger', async () => {
     await sql`update items set open_minor = 30000 where number = 'INV-1'`.execute(t.database.db);
     const f = await failing();
-    expect(Object.keys(f).sort()).toEqual(['ar_control_ties', 'items_match_applications', 'items_match_journal']);
+    expect(Object.keys(f).sort()).toEqual([
+      'ar_control_ties',
+      'items_match_applications',
+      'items_match_journal',
+    ]);
     expect(f.items_match_journal).toEqual(['item INV-1: open 30000, journal 0 (minor units)']);
     expect(f.ar_control_ties?.[0]).toMatch(/AR control 1500\.00, open items 1800\.00/);
   });
 
-  it("names the receipt whose unapplied amount was changed", async () => {
+  it('names the receipt whose unapplied amount was changed', async () => {
     await sql`update receipts set unapplied_minor = 0 where reference = 'R-3'`.execute(t.database.db);
     const f = await failing();
-    expect(Object.keys(f).sort()).toEqual(['receipts_match_applications', 'receipts_match_journal', 'unapplied_ties']);
+    expect(Object.keys(f).sort()).toEqual([
+      'receipts_match_applications',
+      'receipts_match_journal',
+      'unapplied_ties',
+    ]);
     expect(f.receipts_match_journal).toEqual(['receipt R-3: unapplied 0, journal 70000']);
   });
 
   it('finds an unbalanced entry slipped in with the triggers disabled', async () => {
-    const acct = await t.database.db.selectFrom('gl_accounts').select(['id', 'entity_id']).where('role', '=', 'suspense').executeTakeFirstOrThrow();
-    const entry = await t.database.db.selectFrom('journal_entries').select('id').limit(1).executeTakeFirstOrThrow();
+    const acct = await t.database.db
+      .selectFrom('gl_accounts')
+      .select(['id', 'entity_id'])
+      .where('role', '=', 'suspense')
+      .executeTakeFirstOrThrow();
+    const entry = await t.database.db
+      .selectFrom('journal_entries')
+      .select('id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     await t.database.exec(`alter table journal_lines disable trigger journal_lines_balanced;
       insert into journal_lines (tenant_id, entry_id, line_no, entity_id, account_id, entry_date, currency, amount_minor)
       select ${t.ctx.tenantId}, '${entry.id}', 99, '${acct.entity_id}', '${acct.id}', e.entry_date, 'USD', 5

@@ -34,10 +34,19 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
     failures: () => Promise<{ count: number; examples: string[] }>,
   ) => {
     const f = await failures();
-    results.push({ name, description, ok: f.count === 0, examined: await examined(), failures: f.examples, failureCount: f.count });
+    results.push({
+      name,
+      description,
+      ok: f.count === 0,
+      examined: await examined(),
+      failures: f.examples,
+      failureCount: f.count,
+    });
   };
   const count = async (table: string) => {
-    const r = await sql<{ n: bigint }>`select count(*)::bigint as n from ${sql.table(table)} where tenant_id = ${t}`.execute(ex);
+    const r = await sql<{
+      n: bigint;
+    }>`select count(*)::bigint as n from ${sql.table(table)} where tenant_id = ${t}`.execute(ex);
     return (r.rows[0]?.n ?? 0n).toLocaleString('en-US');
   };
 
@@ -92,7 +101,8 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
       return {
         count: rows.length,
         examples: rows.map(
-          (r) => `entity ${r.entity} ${r.currency}: AR control ${fmt(r.gl, r.currency)}, open items ${fmt(r.sub, r.currency)}`,
+          (r) =>
+            `entity ${r.entity} ${r.currency}: AR control ${fmt(r.gl, r.currency)}, open items ${fmt(r.sub, r.currency)}`,
         ),
       };
     },
@@ -118,7 +128,8 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
       return {
         count: rows.length,
         examples: rows.map(
-          (r) => `entity ${r.entity} ${r.currency}: unapplied cash ${fmt(r.gl, r.currency)}, receipts ${fmt(r.sub, r.currency)}`,
+          (r) =>
+            `entity ${r.entity} ${r.currency}: unapplied cash ${fmt(r.gl, r.currency)}, receipts ${fmt(r.sub, r.currency)}`,
         ),
       };
     },

@@ -68,12 +68,16 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
     if (chunk.length === 0) return;
     const batch = chunk;
     chunk = [];
-    const unknown = batch.map((r) => columns.get(r.fields, 'account_number')).filter((n) => n && !customers.has(n));
+    const unknown = batch
+      .map((r) => columns.get(r.fields, 'account_number'))
+      .filter((n) => n && !customers.has(n));
     if (unknown.length > 0) {
       const found = await findCustomersByNumbers(tx, tenantId, unknown);
       for (const n of unknown) customers.set(n, found.get(n) ?? null);
     }
-    const parties = batch.map((r) => columns.get(r.fields, 'bill_to_party_id')).filter((p) => p && !partyIds.has(p));
+    const parties = batch
+      .map((r) => columns.get(r.fields, 'bill_to_party_id'))
+      .filter((p) => p && !partyIds.has(p));
     if (parties.length > 0) {
       const found = await tx
         .selectFrom('parties')
@@ -84,7 +88,11 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
       for (const p of parties) partyIds.set(p, found.find((f) => f.party_code === p)?.id ?? null);
     }
     const numbers = batch.map((r) => columns.get(r.fields, 'invoice_number'));
-    const existing = await findItemIdsByNumber(tx, tenantId, numbers.filter((n) => n !== ''));
+    const existing = await findItemIdsByNumber(
+      tx,
+      tenantId,
+      numbers.filter((n) => n !== ''),
+    );
     const inChunk = new Map<string, number>();
     const drafts: ItemDraft[] = [];
     for (const { line, fields } of batch) {
@@ -152,7 +160,10 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
         importId,
       });
       counts[doc.type]++;
-      totals.set(`${doc.type}:${doc.currency}`, (totals.get(`${doc.type}:${doc.currency}`) ?? 0n) + doc.amountMinor);
+      totals.set(
+        `${doc.type}:${doc.currency}`,
+        (totals.get(`${doc.type}:${doc.currency}`) ?? 0n) + doc.amountMinor,
+      );
       if (doc.appliesTo) {
         links.push({
           line,
@@ -213,7 +224,11 @@ async function applyCreditMemos(args: ImportHandlerArgs, links: CreditLink[]): P
       const targetId = targetIds.get(link.target);
       const target = targetId ? items.get(targetId) : undefined;
       if (!target) {
-        issues.add(link.line, 'applies_to', `invoice "${link.target}" is neither in this file nor already imported`);
+        issues.add(
+          link.line,
+          'applies_to',
+          `invoice "${link.target}" is neither in this file nor already imported`,
+        );
         continue;
       }
       // A credit memo also resolves a deduction (DOMAIN.md: disputes resolved by credit memo).

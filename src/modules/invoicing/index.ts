@@ -1,2 +1,2 @@
-export { importInvoices, INVOICES_SPEC } from './import-invoices.ts';
+export { INVOICES_SPEC, importInvoices } from './import-invoices.ts';
 export { type DocumentType, type ParsedInvoiceRow, parseInvoiceRow } from './logic/parse-invoice-row.ts';

@@ -44,7 +44,9 @@ describe('ledger', () => {
 
   it('refuses an unbalanced entry, in the service and in the database', async () => {
     const ledger = createLedgerService(t.ctx);
-    await expect(ledger.post(t.database.db, [entry('2026-06-01', 100n, -99n)])).rejects.toThrow(/does not balance/);
+    await expect(ledger.post(t.database.db, [entry('2026-06-01', 100n, -99n)])).rejects.toThrow(
+      /does not balance/,
+    );
     // Bypass the service: the trigger still refuses it.
     const id = newId('journalEntry');
     const accounts = await ledger.chartFor(t.database.db, entityId);
@@ -54,7 +56,9 @@ describe('ledger', () => {
           values (${t.ctx.tenantId}, ${id}, ${entityId}, '2026-06-01', 'test', 'test')`.execute(tx);
         await sql`insert into journal_lines (tenant_id, entry_id, line_no, entity_id, account_id, entry_date, currency, amount_minor)
           values (${t.ctx.tenantId}, ${id}, 1, ${entityId}, ${accounts.get('cash')}, '2026-06-01', 'USD', 500),
-                 (${t.ctx.tenantId}, ${id}, 2, ${entityId}, ${accounts.get('suspense')}, '2026-06-01', 'USD', -400)`.execute(tx);
+                 (${t.ctx.tenantId}, ${id}, 2, ${entityId}, ${accounts.get('suspense')}, '2026-06-01', 'USD', -400)`.execute(
+          tx,
+        );
       }),
     ).rejects.toThrow(/does not balance/);
   });
@@ -69,13 +73,19 @@ describe('ledger', () => {
       ),
     ).rejects.toThrow(/append-only/);
     await expect(
-      sql`delete from journal_lines where tenant_id = ${t.ctx.tenantId} and entry_id = ${e.id}`.execute(t.database.db),
+      sql`delete from journal_lines where tenant_id = ${t.ctx.tenantId} and entry_id = ${e.id}`.execute(
+        t.database.db,
+      ),
     ).rejects.toThrow(/append-only/);
     await expect(
       sql`update journal_entries set entry_date = '2026-01-01' where id = ${e.id}`.execute(t.database.db),
     ).rejects.toThrow(/append-only/);
     await expect(sql`truncate journal_lines`.execute(t.database.db)).rejects.toThrow(/append-only/);
-    const lines = await t.database.db.selectFrom('journal_lines').select('amount_minor').where('entry_id', '=', e.id).execute();
+    const lines = await t.database.db
+      .selectFrom('journal_lines')
+      .select('amount_minor')
+      .where('entry_id', '=', e.id)
+      .execute();
     expect(lines.map((l) => l.amount_minor).sort()).toEqual([-700n, 700n]);
   });
 
@@ -85,7 +95,9 @@ describe('ledger', () => {
     await ledger.post(t.database.db, [e]);
     const rev = await ledger.reverse(t.database.db, e.id, '2026-06-04' as LocalDate, 'posted twice');
     expect(rev.lines.map((l) => l.amountMinor)).toEqual([-250n, 250n]);
-    await expect(ledger.reverse(t.database.db, e.id, '2026-06-04' as LocalDate, 'again')).rejects.toThrow(/was reversed by/);
+    await expect(ledger.reverse(t.database.db, e.id, '2026-06-04' as LocalDate, 'again')).rejects.toThrow(
+      /was reversed by/,
+    );
     const tb = await ledger.trialBalance(t.database.db, '2026-06-03' as LocalDate);
     const tbAfter = await ledger.trialBalance(t.database.db, '2026-06-04' as LocalDate);
     const cashAt = (rows: typeof tb) => rows.find((r) => r.role === 'cash')?.balance ?? 0n;

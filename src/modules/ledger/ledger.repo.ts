@@ -106,8 +106,18 @@ export async function findEntryWithLines(ex: Executor, tenantId: number, entryId
   if (!entry) return null;
   const lines = await ex
     .selectFrom('journal_lines as l')
-    .innerJoin('gl_accounts as a', (j) => j.onRef('a.tenant_id', '=', 'l.tenant_id').onRef('a.id', '=', 'l.account_id'))
-    .select(['l.line_no', 'l.amount_minor', 'l.currency', 'l.customer_id', 'l.item_id', 'l.receipt_id', 'a.role'])
+    .innerJoin('gl_accounts as a', (j) =>
+      j.onRef('a.tenant_id', '=', 'l.tenant_id').onRef('a.id', '=', 'l.account_id'),
+    )
+    .select([
+      'l.line_no',
+      'l.amount_minor',
+      'l.currency',
+      'l.customer_id',
+      'l.item_id',
+      'l.receipt_id',
+      'a.role',
+    ])
     .where('l.tenant_id', '=', tenantId)
     .where('l.entry_id', '=', entryId)
     .orderBy('l.line_no')

@@ -3,8 +3,8 @@ import type { Executor, ServiceContext } from '../../core/context.ts';
 import { newId } from '../../core/ids.ts';
 import type { LocalDate } from '../../core/local-date.ts';
 import { withDbErrors } from '../../db/db-errors.ts';
-import { findAccountBalances, findAccounts, findEntryWithLines, insertEntries } from './ledger.repo.ts';
 import { ledgerError } from './ledger.errors.ts';
+import { findAccountBalances, findAccounts, findEntryWithLines, insertEntries } from './ledger.repo.ts';
 import { buildReversal } from './logic/build-reversal.ts';
 import { ACCOUNT_ROLES, type AccountRole, DEFAULT_CHART } from './logic/chart.ts';
 import { assertBalanced, type EntryDraft, type PostingLine } from './logic/journal-entry.ts';
@@ -28,7 +28,10 @@ export function createLedgerService(ctx: ServiceContext) {
     for (const r of rows) if (r.role) chart.set(r.role as AccountRole, r.id);
     const missing = ACCOUNT_ROLES.filter((role) => !chart.has(role));
     if (missing.length > 0) {
-      throw ledgerError('ledger.account_missing', `entity ${entityId} has no account for: ${missing.join(', ')}`);
+      throw ledgerError(
+        'ledger.account_missing',
+        `entity ${entityId} has no account for: ${missing.join(', ')}`,
+      );
     }
     charts.set(entityId, chart);
     return chart;
@@ -85,7 +88,11 @@ export function createLedgerService(ctx: ServiceContext) {
         .where('tenant_id', '=', tenantId)
         .where('reversal_of', '=', entryId)
         .executeTakeFirst();
-      if (already) throw ledgerError('ledger.already_reversed', `journal entry ${entryId} was reversed by ${already.id}`);
+      if (already)
+        throw ledgerError(
+          'ledger.already_reversed',
+          `journal entry ${entryId} was reversed by ${already.id}`,
+        );
       const lines: PostingLine[] = found.lines.map((l) => ({
         role: l.role as AccountRole,
         amountMinor: l.amount_minor,

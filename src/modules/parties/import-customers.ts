@@ -64,7 +64,9 @@ const COLUMNS: readonly BulkColumn[] = [
   { name: 'country', type: 'text' },
 ];
 
-const UPDATABLE = COLUMNS.map((c) => c.name).filter((n) => !['tenant_id', 'id', 'account_number', 'parent_id'].includes(n));
+const UPDATABLE = COLUMNS.map((c) => c.name).filter(
+  (n) => !['tenant_id', 'id', 'account_number', 'parent_id'].includes(n),
+);
 const ON_CONFLICT = `on conflict (tenant_id, account_number) do update set ${UPDATABLE.map((n) => `${n} = excluded.${n}`).join(', ')}, updated_at = now()`;
 
 const CHUNK = 2000;
@@ -128,7 +130,8 @@ export async function importCustomers(args: ImportHandlerArgs): Promise<ImportOu
         issues.add(line, 'entity', `unknown entity "${entityCode}"; import it first (arbor import entities)`);
         continue;
       }
-      const entityRow = entity ?? (prior ? [...entities.values()].find((e) => e.id === prior.entity_id) : defaultEntity);
+      const entityRow =
+        entity ?? (prior ? [...entities.values()].find((e) => e.id === prior.entity_id) : defaultEntity);
       if (!entityRow) continue;
       const currencyText = get(fields, 'currency');
       const currency = currencyText
@@ -136,12 +139,16 @@ export async function importCustomers(args: ImportHandlerArgs): Promise<ImportOu
         : ((prior?.currency as CurrencyCode | undefined) ?? entityRow.currency);
       if (!currency) continue;
       const termsText = get(fields, 'terms');
-      const terms = termsText ? issues.capture(line, 'terms', () => parsePaymentTerms(termsText).code) : (prior?.terms ?? DEFAULT_TERMS);
+      const terms = termsText
+        ? issues.capture(line, 'terms', () => parsePaymentTerms(termsText).code)
+        : (prior?.terms ?? DEFAULT_TERMS);
       if (!terms) continue;
       let creditLimit: bigint | null = prior?.credit_limit_minor ?? null;
       if (columns.has('credit_limit')) {
         const text = get(fields, 'credit_limit');
-        creditLimit = text ? (issues.capture(line, 'credit_limit', () => parseAmount(text, currency)) ?? null) : null;
+        creditLimit = text
+          ? (issues.capture(line, 'credit_limit', () => parseAmount(text, currency)) ?? null)
+          : null;
         if (creditLimit !== null && creditLimit < 0n) {
           issues.add(line, 'credit_limit', 'must not be negative');
           continue;
@@ -151,7 +158,11 @@ export async function importCustomers(args: ImportHandlerArgs): Promise<ImportOu
       if (columns.has('customer_type') && get(fields, 'customer_type')) {
         const t = get(fields, 'customer_type').toLowerCase();
         if (t !== 'business' && t !== 'consumer') {
-          issues.add(line, 'customer_type', `must be "business" or "consumer", not "${get(fields, 'customer_type')}"`);
+          issues.add(
+            line,
+            'customer_type',
+            `must be "business" or "consumer", not "${get(fields, 'customer_type')}"`,
+          );
           continue;
         }
         customerType = t;
@@ -161,7 +172,11 @@ export async function importCustomers(args: ImportHandlerArgs): Promise<ImportOu
         issues.add(line, 'email', `"${email}" is not an email address`);
         continue;
       }
-      if (prior && (prior.entity_id !== entityRow.id || prior.currency !== currency) && withActivity.has(prior.id)) {
+      if (
+        prior &&
+        (prior.entity_id !== entityRow.id || prior.currency !== currency) &&
+        withActivity.has(prior.id)
+      ) {
         issues.add(
           line,
           prior.entity_id !== entityRow.id ? 'entity' : 'currency',
@@ -252,7 +267,11 @@ export async function importCustomers(args: ImportHandlerArgs): Promise<ImportOu
     }
     const first = seen.get(accountNumber);
     if (first !== undefined) {
-      issues.add(line, 'account_number', `"${accountNumber}" appears twice in the file (first on line ${first})`);
+      issues.add(
+        line,
+        'account_number',
+        `"${accountNumber}" appears twice in the file (first on line ${first})`,
+      );
       continue;
     }
     seen.set(accountNumber, line);
@@ -278,7 +297,9 @@ async function customersWithActivity(ex: Executor, tenantId: number, ids: string
   const r = await sql<{ customer_id: string }>`
     select distinct customer_id from items where tenant_id = ${tenantId} and customer_id = any(${ids}::text[])
     union
-    select distinct customer_id from receipts where tenant_id = ${tenantId} and customer_id = any(${ids}::text[])`.execute(ex);
+    select distinct customer_id from receipts where tenant_id = ${tenantId} and customer_id = any(${ids}::text[])`.execute(
+    ex,
+  );
   return new Set(r.rows.map((x) => x.customer_id));
 }
 
@@ -329,7 +350,11 @@ async function linkParents(
   }
   for (const l of links) {
     if (l.parent && !found.has(l.parent)) {
-      issues.add(l.line, 'parent_account_number', `parent "${l.parent}" is neither in this file nor already imported`);
+      issues.add(
+        l.line,
+        'parent_account_number',
+        `parent "${l.parent}" is neither in this file nor already imported`,
+      );
     }
   }
   if (issues.count > 0) return;
@@ -355,7 +380,11 @@ async function linkParents(
     let at = parentOf.get(start) ?? null;
     for (let depth = 0; at !== null && depth <= parentOf.size; depth++) {
       if (at === start) {
-        issues.add(l.line, 'parent_account_number', `making "${l.parent}" the parent of "${l.child}" creates a cycle`);
+        issues.add(
+          l.line,
+          'parent_account_number',
+          `making "${l.parent}" the parent of "${l.child}" creates a cycle`,
+        );
         break;
       }
       at = parentOf.get(at) ?? null;

@@ -82,7 +82,11 @@ export async function importParties(args: ImportHandlerArgs): Promise<ImportOutc
     const pairKey = `${code}\u0000${accountNumber}`;
     const firstPair = seenPairs.get(pairKey);
     if (firstPair !== undefined) {
-      issues.add(line, 'account_number', `party ${code} and customer ${accountNumber} already related on line ${firstPair}`);
+      issues.add(
+        line,
+        'account_number',
+        `party ${code} and customer ${accountNumber} already related on line ${firstPair}`,
+      );
       continue;
     }
     seenPairs.set(pairKey, line);
@@ -165,8 +169,7 @@ export async function importParties(args: ImportHandlerArgs): Promise<ImportOutc
     },
   );
 
-  const keepOld = (col: string) =>
-    columns.has(col) ? `excluded.${col}` : `party_relationships.${col}`;
+  const keepOld = (col: string) => (columns.has(col) ? `excluded.${col}` : `party_relationships.${col}`);
   for (let i = 0; i < relationships.length; i += 5000) {
     const part = relationships.slice(i, i + 5000);
     await sql`insert into party_relationships (tenant_id, id, party_id, customer_id, roles, email, phone)
@@ -182,7 +185,9 @@ export async function importParties(args: ImportHandlerArgs): Promise<ImportOutc
 
   if (columns.has('bank_accounts')) {
     const ids = codes.map((c) => partyIds.get(c) as string);
-    await sql`delete from party_bank_accounts where tenant_id = ${tenantId} and party_id = any(${ids}::text[])`.execute(tx);
+    await sql`delete from party_bank_accounts where tenant_id = ${tenantId} and party_id = any(${ids}::text[])`.execute(
+      tx,
+    );
     await insertMany(
       tx,
       'party_bank_accounts',

@@ -33,14 +33,24 @@ beforeAll(async () => {
   );
   ids = await findItemIdsByNumber(t.database.db, t.ctx.tenantId, ['A-1', 'A-2', 'A-CM', 'B-1', 'A-LATE']);
   customerId = (
-    await t.database.db.selectFrom('customers').select('id').where('account_number', '=', 'C1').executeTakeFirstOrThrow()
+    await t.database.db
+      .selectFrom('customers')
+      .select('id')
+      .where('account_number', '=', 'C1')
+      .executeTakeFirstOrThrow()
   ).id;
 });
 afterAll(() => t.close());
 
 const id = (n: string) => ids.get(n) as string;
 const open = async (n: string) =>
-  (await t.database.db.selectFrom('items').select('open_minor').where('number', '=', n).executeTakeFirstOrThrow()).open_minor;
+  (
+    await t.database.db
+      .selectFrom('items')
+      .select('open_minor')
+      .where('number', '=', n)
+      .executeTakeFirstOrThrow()
+  ).open_minor;
 
 async function receipt(amount: bigint, date = '2026-06-10', customer: string | null = null) {
   const r = createReceivablesService(t.ctx);
@@ -87,7 +97,13 @@ describe('applications', () => {
           { kind: 'invoice', amountMinor: 10000n, itemId: id('A-1'), customerId: null },
           { kind: 'invoice', amountMinor: 5000n, itemId: id('A-2'), customerId: null },
           { kind: 'credit_memo', amountMinor: -3000n, itemId: id('A-CM'), customerId: null },
-          { kind: 'deduction', amountMinor: -2000n, itemId: id('A-2'), customerId, reasonCode: 'pricing_dispute' },
+          {
+            kind: 'deduction',
+            amountMinor: -2000n,
+            itemId: id('A-2'),
+            customerId,
+            reasonCode: 'pricing_dispute',
+          },
         ],
       },
     ]);
@@ -97,8 +113,17 @@ describe('applications', () => {
       .select(['type', 'amount_minor', 'open_minor', 'reason_code'])
       .where('number', '=', 'DED-000001')
       .executeTakeFirstOrThrow();
-    expect(ded).toEqual({ type: 'deduction', amount_minor: 2000n, open_minor: 2000n, reason_code: 'pricing_dispute' });
-    const rec = await t.database.db.selectFrom('receipts').select('unapplied_minor').where('id', '=', rid).executeTakeFirstOrThrow();
+    expect(ded).toEqual({
+      type: 'deduction',
+      amount_minor: 2000n,
+      open_minor: 2000n,
+      reason_code: 'pricing_dispute',
+    });
+    const rec = await t.database.db
+      .selectFrom('receipts')
+      .select('unapplied_minor')
+      .where('id', '=', rid)
+      .executeTakeFirstOrThrow();
     expect(rec.unapplied_minor).toBe(0n);
     await expectInvariants();
   });
@@ -106,12 +131,21 @@ describe('applications', () => {
   it('refuses over-application, items of the future, wrong signs and other customers — and writes nothing', async () => {
     const r = createReceivablesService(t.ctx);
     const rid = await receipt(50000n, '2026-06-20');
-    const base = { entityId, currency: USD, appliedDate: '2026-06-20' as LocalDate, receiptId: rid, status: 'manual' as const };
+    const base = {
+      entityId,
+      currency: USD,
+      appliedDate: '2026-06-20' as LocalDate,
+      receiptId: rid,
+      status: 'manual' as const,
+    };
     await expect(
       r.applyBatches(t.database.db, [
         { ...base, rows: [{ kind: 'invoice', amountMinor: 7001n, itemId: id('B-1'), customerId: null }] },
       ]),
-    ).rejects.toMatchObject({ code: 'receivables.over_application', message: expect.stringMatching(/B-1 has 70\.00 open/) });
+    ).rejects.toMatchObject({
+      code: 'receivables.over_application',
+      message: expect.stringMatching(/B-1 has 70\.00 open/),
+    });
     await expect(
       r.applyBatches(t.database.db, [
         { ...base, rows: [{ kind: 'invoice', amountMinor: 1000n, itemId: id('A-LATE'), customerId: null }] },
@@ -129,7 +163,11 @@ describe('applications', () => {
     ).rejects.toThrow(/belongs to another customer/);
     await expect(
       r.applyBatches(t.database.db, [
-        { ...base, receiptId: null, rows: [{ kind: 'invoice', amountMinor: 100n, itemId: id('B-1'), customerId: null }] },
+        {
+          ...base,
+          receiptId: null,
+          rows: [{ kind: 'invoice', amountMinor: 100n, itemId: id('B-1'), customerId: null }],
+        },
       ]),
     ).rejects.toThrow(/sum to zero/);
     // Two batches that are each fine but together exceed the item.
@@ -145,7 +183,9 @@ describe('applications', () => {
 
   it('the database refuses an over-application that bypasses the service', async () => {
     await expect(
-      sql`update items set open_minor = -1 where tenant_id = ${t.ctx.tenantId} and number = 'B-1'`.execute(t.database.db),
+      sql`update items set open_minor = -1 where tenant_id = ${t.ctx.tenantId} and number = 'B-1'`.execute(
+        t.database.db,
+      ),
     ).rejects.toThrow(/check constraint/);
   });
 
@@ -161,7 +201,18 @@ describe('applications', () => {
         status: 'manual',
         rows: [
           { kind: 'invoice', amountMinor: 7000n, itemId: id('B-1'), customerId: null },
-          { kind: 'on_account', amountMinor: 2000n, itemId: null, customerId: (await t.database.db.selectFrom('customers').select('id').where('account_number', '=', 'C2').executeTakeFirstOrThrow()).id },
+          {
+            kind: 'on_account',
+            amountMinor: 2000n,
+            itemId: null,
+            customerId: (
+              await t.database.db
+                .selectFrom('customers')
+                .select('id')
+                .where('account_number', '=', 'C2')
+                .executeTakeFirstOrThrow()
+            ).id,
+          },
         ],
       },
     ]);
@@ -174,10 +225,18 @@ describe('applications', () => {
     });
     expect(await open('B-1')).toBe(7000n);
     expect(await open('OA-000001')).toBe(0n);
-    const rec = await t.database.db.selectFrom('receipts').select('unapplied_minor').where('id', '=', rid).executeTakeFirstOrThrow();
+    const rec = await t.database.db
+      .selectFrom('receipts')
+      .select('unapplied_minor')
+      .where('id', '=', rid)
+      .executeTakeFirstOrThrow();
     expect(rec.unapplied_minor).toBe(9000n);
     await expect(
-      r.reverseApplications(t.database.db, { applicationIds: applied.applicationIds, date: '2026-06-22' as LocalDate, reason: 'again' }),
+      r.reverseApplications(t.database.db, {
+        applicationIds: applied.applicationIds,
+        date: '2026-06-22' as LocalDate,
+        reason: 'again',
+      }),
     ).rejects.toMatchObject({ code: 'receivables.already_reversed' });
     await expectInvariants();
   });
@@ -206,7 +265,14 @@ describe('applications', () => {
     expect(await open('B-1')).toBe(3000n);
     await expectInvariants();
     // A credit memo netted against an invoice without a receipt: one half alone would unbalance.
-    await importCsv(t.ctx, 'invoices', csv(['invoice_number,account_number,type,issue_date,amount,applies_to', 'B-CM,C2,credit_memo,2026-06-24,10.00,B-1']));
+    await importCsv(
+      t.ctx,
+      'invoices',
+      csv([
+        'invoice_number,account_number,type,issue_date,amount,applies_to',
+        'B-CM,C2,credit_memo,2026-06-24,10.00,B-1',
+      ]),
+    );
     const netting = await t.database.db
       .selectFrom('applications')
       .select('id')
@@ -214,7 +280,11 @@ describe('applications', () => {
       .where('receipt_id', 'is', null)
       .executeTakeFirstOrThrow();
     await expect(
-      r.reverseApplications(t.database.db, { applicationIds: [netting.id], date: '2026-06-25' as LocalDate, reason: 'x' }),
+      r.reverseApplications(t.database.db, {
+        applicationIds: [netting.id],
+        date: '2026-06-25' as LocalDate,
+        reason: 'x',
+      }),
     ).rejects.toMatchObject({ code: 'receivables.unbalanced_batch' });
     await expectInvariants();
   });
@@ -227,9 +297,20 @@ describe('applications', () => {
       .where('kind', '=', 'deduction')
       .executeTakeFirstOrThrow();
     // Resolve DED-000001 by netting a credit memo against it.
-    await importCsv(t.ctx, 'invoices', csv(['invoice_number,account_number,type,issue_date,amount,applies_to', 'D-CM,C1,credit_memo,2026-06-26,20.00,DED-000001']));
+    await importCsv(
+      t.ctx,
+      'invoices',
+      csv([
+        'invoice_number,account_number,type,issue_date,amount,applies_to',
+        'D-CM,C1,credit_memo,2026-06-26,20.00,DED-000001',
+      ]),
+    );
     await expect(
-      r.reverseApplications(t.database.db, { applicationIds: [app.id], date: '2026-06-27' as LocalDate, reason: 'x' }),
+      r.reverseApplications(t.database.db, {
+        applicationIds: [app.id],
+        date: '2026-06-27' as LocalDate,
+        reason: 'x',
+      }),
     ).rejects.toMatchObject({ code: 'receivables.created_item_in_use' });
   });
 });

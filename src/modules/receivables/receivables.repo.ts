@@ -99,7 +99,11 @@ const RECEIPT_COLUMNS: readonly (BulkColumn & { key: keyof ReceiptRow | 'tenant'
   { name: 'import_id', type: 'text', key: 'importId' },
 ];
 
-export async function insertReceipts(ex: Executor, tenantId: number, receipts: readonly ReceiptRow[]): Promise<void> {
+export async function insertReceipts(
+  ex: Executor,
+  tenantId: number,
+  receipts: readonly ReceiptRow[],
+): Promise<void> {
   if (receipts.length === 0) return;
   const data = RECEIPT_COLUMNS.map((c) => receipts.map((r) => (c.key === 'tenant' ? tenantId : r[c.key])));
   await insertColumns(ex, 'receipts', RECEIPT_COLUMNS, data);
@@ -148,7 +152,11 @@ const APPLICATION_COLUMNS: readonly (BulkColumn & { key: keyof ApplicationRow | 
   { name: 'created_by', type: 'text', key: 'createdBy' },
 ];
 
-export async function insertApplications(ex: Executor, tenantId: number, rows: readonly ApplicationRow[]): Promise<void> {
+export async function insertApplications(
+  ex: Executor,
+  tenantId: number,
+  rows: readonly ApplicationRow[],
+): Promise<void> {
   if (rows.length === 0) return;
   const data = APPLICATION_COLUMNS.map((c) => rows.map((r) => (c.key === 'tenant' ? tenantId : r[c.key])));
   await insertColumns(ex, 'applications', APPLICATION_COLUMNS, data);
@@ -182,13 +190,27 @@ export async function updateReceiptUnapplied(
 }
 
 /** Items by id, locked for the rest of the transaction so that concurrent applications queue. */
-export async function lockItems(ex: Executor, tenantId: number, ids: readonly string[]): Promise<Map<string, ItemState>> {
+export async function lockItems(
+  ex: Executor,
+  tenantId: number,
+  ids: readonly string[],
+): Promise<Map<string, ItemState>> {
   const out = new Map<string, ItemState>();
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += 5000) {
     const rows = await ex
       .selectFrom('items')
-      .select(['id', 'number', 'type', 'entity_id', 'customer_id', 'currency', 'issue_date', 'amount_minor', 'open_minor'])
+      .select([
+        'id',
+        'number',
+        'type',
+        'entity_id',
+        'customer_id',
+        'currency',
+        'issue_date',
+        'amount_minor',
+        'open_minor',
+      ])
       .where('tenant_id', '=', tenantId)
       .where('id', 'in', unique.slice(i, i + 5000))
       .orderBy('id')
@@ -221,7 +243,16 @@ export async function lockReceipts(
   for (let i = 0; i < unique.length; i += 5000) {
     const rows = await ex
       .selectFrom('receipts')
-      .select(['id', 'reference', 'entity_id', 'currency', 'receipt_date', 'amount_minor', 'unapplied_minor', 'customer_id'])
+      .select([
+        'id',
+        'reference',
+        'entity_id',
+        'currency',
+        'receipt_date',
+        'amount_minor',
+        'unapplied_minor',
+        'customer_id',
+      ])
       .where('tenant_id', '=', tenantId)
       .where('id', 'in', unique.slice(i, i + 5000))
       .orderBy('id')
@@ -264,7 +295,12 @@ export async function findItemIdsByNumber(
 }
 
 /** Reserves `count` consecutive numbers of a per-tenant sequence; returns the first. */
-export async function reserveNumbers(ex: Executor, tenantId: number, name: string, count: number): Promise<bigint> {
+export async function reserveNumbers(
+  ex: Executor,
+  tenantId: number,
+  name: string,
+  count: number,
+): Promise<bigint> {
   const r = await sql<{ first: bigint }>`
     insert into number_sequences (tenant_id, name, next_value) values (${tenantId}, ${name}, ${BigInt(count) + 1n})
     on conflict (tenant_id, name) do update set next_value = number_sequences.next_value + ${BigInt(count)}

@@ -12,6 +12,7 @@ import { buildReceiptPostings } from './logic/build-receipt-postings.ts';
 import { checkApplicationBatch } from './logic/check-application-batch.ts';
 import type { ApplicationBatchDraft, ItemState, ItemType, ReceiptState } from './logic/types.ts';
 import { settlesItem } from './logic/types.ts';
+import { receivablesError } from './receivables.errors.ts';
 import {
   type ApplicationRow,
   type ItemRow,
@@ -25,9 +26,11 @@ import {
   updateItemOpenAmounts,
   updateReceiptUnapplied,
 } from './receivables.repo.ts';
-import { receivablesError } from './receivables.errors.ts';
 
-export type ItemDraft = Omit<ItemRow, 'openMinor' | 'journalEntryId' | 'originApplicationId' | 'reasonCode'> & {
+export type ItemDraft = Omit<
+  ItemRow,
+  'openMinor' | 'journalEntryId' | 'originApplicationId' | 'reasonCode'
+> & {
   reasonCode?: string | null;
 };
 
@@ -51,7 +54,10 @@ export type ReceivablesService = ReturnType<typeof createReceivablesService>;
  * The AR subledger: open items, receipts and applications, each posted to the journal by its pure
  * builder in the same transaction as the subledger rows, so subledger and ledger never disagree.
  */
-export function createReceivablesService(ctx: ServiceContext, ledger: LedgerService = createLedgerService(ctx)) {
+export function createReceivablesService(
+  ctx: ServiceContext,
+  ledger: LedgerService = createLedgerService(ctx),
+) {
   const { tenantId, actor } = ctx;
 
   /** Issues invoices, debit memos and credit memos: one entry each (AR against revenue). */
@@ -61,7 +67,13 @@ export function createReceivablesService(ctx: ServiceContext, ledger: LedgerServ
     const entries: EntryDraft[] = [];
     for (const d of drafts) {
       const entryId = newId('journalEntry');
-      rows.push({ ...d, reasonCode: d.reasonCode ?? null, openMinor: d.amountMinor, journalEntryId: entryId, originApplicationId: null });
+      rows.push({
+        ...d,
+        reasonCode: d.reasonCode ?? null,
+        openMinor: d.amountMinor,
+        journalEntryId: entryId,
+        originApplicationId: null,
+      });
       entries.push(buildItemPostings({ ...d, entryId }));
     }
     await ledger.post(ex, entries);
@@ -95,7 +107,9 @@ export function createReceivablesService(ctx: ServiceContext, ledger: LedgerServ
     if (batches.length === 0) return { entryIds: [], applicationIds: [], createdItemIds: [] };
     const itemIds = batches.flatMap((b) => b.rows.flatMap((r) => (r.itemId ? [r.itemId] : [])));
     const items = await lockItems(ex, tenantId, itemIds);
-    const receiptIds = batches.flatMap((b) => (b.receiptId && !options.receipts?.has(b.receiptId) ? [b.receiptId] : []));
+    const receiptIds = batches.flatMap((b) =>
+      b.receiptId && !options.receipts?.has(b.receiptId) ? [b.receiptId] : [],
+    );
     const receipts = new Map<string, ReceiptState>(options.receipts ?? []);
     for (const [id, r] of await lockReceipts(ex, tenantId, receiptIds)) receipts.set(id, r);
 
@@ -123,10 +137,17 @@ export function createReceivablesService(ctx: ServiceContext, ledger: LedgerServ
       return { entryIds: [], applicationIds: [], createdItemIds: [] };
     }
 
-    const createdCount = good.reduce((n, g) => n + g.batch.rows.filter((r) => r.kind === 'deduction').length, 0);
-    const onAccountCount = good.reduce((n, g) => n + g.batch.rows.filter((r) => r.kind === 'on_account').length, 0);
+    const createdCount = good.reduce(
+      (n, g) => n + g.batch.rows.filter((r) => r.kind === 'deduction').length,
+      0,
+    );
+    const onAccountCount = good.reduce(
+      (n, g) => n + g.batch.rows.filter((r) => r.kind === 'on_account').length,
+      0,
+    );
     let nextDeduction = createdCount > 0 ? await reserveNumbers(ex, tenantId, 'deduction', createdCount) : 0n;
-    let nextOnAccount = onAccountCount > 0 ? await reserveNumbers(ex, tenantId, 'on_account', onAccountCount) : 0n;
+    let nextOnAccount =
+      onAccountCount > 0 ? await reserveNumbers(ex, tenantId, 'on_account', onAccountCount) : 0n;
 
     const entries: EntryDraft[] = [];
     const appRows: ApplicationRow[] = [];
@@ -175,7 +196,11 @@ export function createReceivablesService(ctx: ServiceContext, ledger: LedgerServ
           kind: row.kind,
           amountMinor: row.amountMinor,
           arItemId: createdItemId ?? (settlesItem(row.kind) ? (item?.id ?? null) : null),
-          arCustomerId: createdItemId ? customerId : settlesItem(row.kind) ? (item?.customerId ?? null) : null,
+          arCustomerId: createdItemId
+            ? customerId
+            : settlesItem(row.kind)
+              ? (item?.customerId ?? null)
+              : null,
         });
         appRows.push({
           id: appId,
@@ -254,11 +279,17 @@ export function createReceivablesService(ctx: ServiceContext, ledger: LedgerServ
       .execute();
     const missing = ids.filter((id) => !rows.some((r) => r.id === id));
     if (missing.length > 0) {
-      throw receivablesError('receivables.application_not_found', `application ${missing.join(', ')} not found`);
+      throw receivablesError(
+        'receivables.application_not_found',
+        `application ${missing.join(', ')} not found`,
+      );
     }
     const reversal = rows.find((r) => r.reversal_of !== null);
     if (reversal) {
-      throw receivablesError('receivables.invalid_application', `application ${reversal.id} is itself a reversal`);
+      throw receivablesError(
+        'receivables.invalid_application',
+        `application ${reversal.id} is itself a reversal`,
+      );
     }
     const already = await ex
       .selectFrom('applications')
@@ -267,9 +298,14 @@ export function createReceivablesService(ctx: ServiceContext, ledger: LedgerServ
       .where('reversal_of', 'in', ids)
       .execute();
     if (already.length > 0) {
-      throw receivablesError('receivables.already_reversed', `application ${already.map((a) => a.reversal_of).join(', ')} was already reversed`);
+      throw receivablesError(
+        'receivables.already_reversed',
+        `application ${already.map((a) => a.reversal_of).join(', ')} was already reversed`,
+      );
     }
-    const itemIds = rows.flatMap((r) => [r.item_id, r.created_item_id].filter((x): x is string => x !== null));
+    const itemIds = rows.flatMap((r) =>
+      [r.item_id, r.created_item_id].filter((x): x is string => x !== null),
+    );
     const items = await lockItems(ex, tenantId, itemIds);
     const receipts = await lockReceipts(
       ex,
@@ -424,4 +460,4 @@ export function createReceivablesService(ctx: ServiceContext, ledger: LedgerServ
   return { postItems, postReceipts, applyBatches, reverseApplications };
 }
 
-export type { ApplicationKind, ApplicationStatus, ItemType, ItemState, ReceiptState };
+export type { ApplicationKind, ApplicationStatus, ItemState, ItemType, ReceiptState };

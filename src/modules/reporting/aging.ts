@@ -4,7 +4,12 @@ import type { CurrencyCode } from '../../core/currency.ts';
 import type { LocalDate } from '../../core/local-date.ts';
 import { createLedgerService } from '../ledger/index.ts';
 import { findEntityByCode, tenancyError } from '../tenancy/index.ts';
-import { type AgingBasis, type AgingBucket, buildBuckets, DEFAULT_BOUNDARIES } from './logic/aging-buckets.ts';
+import {
+  type AgingBasis,
+  type AgingBucket,
+  buildBuckets,
+  DEFAULT_BOUNDARIES,
+} from './logic/aging-buckets.ts';
 
 export interface AgingOptions {
   readonly asOf?: LocalDate;
@@ -63,7 +68,10 @@ interface RawRow {
  * posting, it reads the materialized open amounts; for an earlier date it rebuilds every item's open
  * amount from the journal lines dated on or before it, so the report shows the ledger as it stood.
  */
-export async function buildAgingReport(ctx: ServiceContext, options: AgingOptions = {}): Promise<AgingReport> {
+export async function buildAgingReport(
+  ctx: ServiceContext,
+  options: AgingOptions = {},
+): Promise<AgingReport> {
   const ex = ctx.database.db;
   const tenantId = ctx.tenantId;
   const asOf = options.asOf ?? ctx.clock.today();
@@ -81,7 +89,11 @@ export async function buildAgingReport(ctx: ServiceContext, options: AgingOption
     !options.fromLedger && (latest === null || asOf >= latest) ? 'open_items' : 'ledger';
   const dateCol = basis === 'due' ? 'due_date' : 'issue_date';
 
-  const bucketSums = (amount: RawBuilder<unknown>, dateRef: RawBuilder<unknown>, positive: RawBuilder<unknown>) =>
+  const bucketSums = (
+    amount: RawBuilder<unknown>,
+    dateRef: RawBuilder<unknown>,
+    positive: RawBuilder<unknown>,
+  ) =>
     sql.join(
       buckets.map((b, i) => {
         const conds = [positive];
@@ -188,7 +200,15 @@ export async function buildAgingReport(ctx: ServiceContext, options: AgingOption
   });
   if (by === 'parent') result = rollUpToParents(result, customers);
   result = result.filter((r) => r.balance !== 0n || r.unapplied !== 0n || r.buckets.some((b) => b !== 0n));
-  result.sort((a, b) => (a.accountNumber < b.accountNumber ? -1 : a.accountNumber > b.accountNumber ? 1 : a.currency < b.currency ? -1 : 1));
+  result.sort((a, b) =>
+    a.accountNumber < b.accountNumber
+      ? -1
+      : a.accountNumber > b.accountNumber
+        ? 1
+        : a.currency < b.currency
+          ? -1
+          : 1,
+  );
 
   const totals = new Map<CurrencyCode, AgingRow>();
   for (const r of result) {

@@ -9,8 +9,8 @@ export {
 export {
   type AgingBasis,
   type AgingBucket,
-  buildBuckets,
   bucketIndex,
+  buildBuckets,
   DEFAULT_BOUNDARIES,
   parseBoundaries,
 } from './logic/aging-buckets.ts';

@@ -19,10 +19,22 @@ describe('aging', () => {
   it('ages the small portfolio as its README says', async () => {
     const r = await buildAgingReport(t.ctx);
     expect(r.source).toBe('open_items');
-    expect(r.buckets.map((b) => b.label)).toEqual(['Current', '1-30', '31-60', '61-90', '91-120', 'Over 120']);
+    expect(r.buckets.map((b) => b.label)).toEqual([
+      'Current',
+      '1-30',
+      '31-60',
+      '61-90',
+      '91-120',
+      'Over 120',
+    ]);
     expect(row(r, 'C1')?.buckets).toEqual([30000n, 0n, 0n, 0n, 0n, 0n]);
     // INV-3 1000.00 one day late, DED-000001 200.00 twenty days late; 700.00 unapplied.
-    expect(row(r, 'C3')).toMatchObject({ buckets: [0n, 120000n, 0n, 0n, 0n, 0n], balance: 120000n, unapplied: -70000n, net: 50000n });
+    expect(row(r, 'C3')).toMatchObject({
+      buckets: [0n, 120000n, 0n, 0n, 0n, 0n],
+      balance: 120000n,
+      unapplied: -70000n,
+      net: 50000n,
+    });
     expect(row(r, 'C2')).toBeUndefined();
     expect(r.totals.get('USD' as never)).toMatchObject({ balance: 150000n, unapplied: -70000n, net: 80000n });
   });
@@ -45,7 +57,11 @@ describe('aging', () => {
     expect(feb.rows).toEqual([]);
     // As of 2026-02-04: INV-1 open and not yet due (issued 01-10, NET30: due 02-09), CM-2 an open credit.
     const early = await buildAgingReport(t.ctx, { asOf: '2026-02-04' as LocalDate });
-    expect(row(early, 'C1')).toMatchObject({ buckets: [100000n, 0n, 0n, 0n, 0n, 0n], credits: -10000n, balance: 90000n });
+    expect(row(early, 'C1')).toMatchObject({
+      buckets: [100000n, 0n, 0n, 0n, 0n, 0n],
+      credits: -10000n,
+      balance: 90000n,
+    });
   });
 
   it('ages by issue date with custom buckets, and rolls children into parents', async () => {
@@ -53,7 +69,11 @@ describe('aging', () => {
     expect(r.buckets.map((b) => b.label)).toEqual(['0-15', '16-45', 'Over 45']);
     // INV-3 issued 05-15 (46 days), DED-000001 issued 06-10 (20 days).
     expect(row(r, 'C3')?.buckets).toEqual([0n, 20000n, 100000n]);
-    await importCsv(t.ctx, 'invoices', csv(['invoice_number,account_number,issue_date,amount', 'INV-C2-9,C2,2026-06-25,50.00']));
+    await importCsv(
+      t.ctx,
+      'invoices',
+      csv(['invoice_number,account_number,issue_date,amount', 'INV-C2-9,C2,2026-06-25,50.00']),
+    );
     const byParent = await buildAgingReport(t.ctx, { by: 'parent' });
     const acme = row(byParent, 'C1');
     expect(acme).toMatchObject({ customers: 2, balance: 35000n });
@@ -63,7 +83,10 @@ describe('aging', () => {
 
 describe('statement', () => {
   it('runs from the opening balance to a closing balance that ties to the open items', async () => {
-    const s = await buildStatement(t.ctx, 'C3', { from: '2026-05-16' as LocalDate, to: '2026-06-30' as LocalDate });
+    const s = await buildStatement(t.ctx, 'C3', {
+      from: '2026-05-16' as LocalDate,
+      to: '2026-06-30' as LocalDate,
+    });
     expect(s.opening.get('USD' as never)).toBe(250050n);
     expect(s.lines.map((l) => [l.type, l.document, l.amount])).toEqual([
       ['Credit memo', 'CM-1', -50050n],
@@ -77,7 +100,10 @@ describe('statement', () => {
   });
 
   it('shows a discount as its own line', async () => {
-    const s = await buildStatement(t.ctx, 'C2', { from: '2026-01-01' as LocalDate, to: '2026-03-31' as LocalDate });
+    const s = await buildStatement(t.ctx, 'C2', {
+      from: '2026-01-01' as LocalDate,
+      to: '2026-03-31' as LocalDate,
+    });
     expect(s.lines.map((l) => [l.type, l.amount])).toEqual([
       ['Invoice', 100000n],
       ['Payment', -98000n],
@@ -98,7 +124,8 @@ describe('applications export', () => {
     const rows = [];
     for await (const r of exportApplications(t.ctx)) rows.push(r);
     const byReceipt = new Map<string, typeof rows>();
-    for (const r of rows) byReceipt.set(r.receipt_reference, [...(byReceipt.get(r.receipt_reference) ?? []), r]);
+    for (const r of rows)
+      byReceipt.set(r.receipt_reference, [...(byReceipt.get(r.receipt_reference) ?? []), r]);
     expect([...byReceipt.keys()]).toEqual(['R-1', 'R-2', 'R-3']);
     for (const [, rs] of byReceipt) {
       const total = rs.reduce((s, r) => s + Math.round(Number(r.amount) * 100), 0);
@@ -113,7 +140,8 @@ describe('applications export', () => {
     for await (const r of exportApplications(t.ctx, { statuses: ['open'] })) open.push(r.receipt_reference);
     expect([...new Set(open)]).toEqual(['R-3']);
     const since = [];
-    for await (const r of exportApplications(t.ctx, { since: '2026-03-01' as LocalDate })) since.push(r.receipt_reference);
+    for await (const r of exportApplications(t.ctx, { since: '2026-03-01' as LocalDate }))
+      since.push(r.receipt_reference);
     expect([...new Set(since)]).toEqual(['R-2', 'R-3']);
   });
 

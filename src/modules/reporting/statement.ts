@@ -3,7 +3,7 @@ import type { ServiceContext } from '../../core/context.ts';
 import type { CurrencyCode } from '../../core/currency.ts';
 import { addDays, diffDays, type LocalDate } from '../../core/local-date.ts';
 import { findCustomerByNumber, partiesError } from '../parties/index.ts';
-import { type AgingBucket, buildBuckets, bucketIndex, DEFAULT_BOUNDARIES } from './logic/aging-buckets.ts';
+import { type AgingBucket, bucketIndex, buildBuckets, DEFAULT_BOUNDARIES } from './logic/aging-buckets.ts';
 
 export interface StatementLine {
   readonly date: LocalDate;
@@ -65,7 +65,8 @@ export async function buildStatement(
   const ex = ctx.database.db;
   const tenantId = ctx.tenantId;
   const customer = await findCustomerByNumber(ex, tenantId, accountNumber);
-  if (!customer) throw partiesError('parties.customer_not_found', `no customer with account number "${accountNumber}"`);
+  if (!customer)
+    throw partiesError('parties.customer_not_found', `no customer with account number "${accountNumber}"`);
   const { from, to } = range;
   const roles = sql`(select id from gl_accounts where tenant_id = ${tenantId} and role in ('ar_control', 'unapplied_cash'))`;
 
@@ -101,7 +102,9 @@ export async function buildStatement(
     having sum(l.amount_minor) <> 0
     order by l.entry_date, l.entry_id`.execute(ex);
 
-  const opening = new Map<CurrencyCode, bigint>(openingRows.rows.map((r) => [r.currency as CurrencyCode, r.amount]));
+  const opening = new Map<CurrencyCode, bigint>(
+    openingRows.rows.map((r) => [r.currency as CurrencyCode, r.amount]),
+  );
   const running = new Map(opening);
   const lines: StatementLine[] = moves.rows.map((m) => {
     const currency = m.currency as CurrencyCode;

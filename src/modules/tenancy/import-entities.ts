@@ -28,7 +28,11 @@ export async function importEntities(args: ImportHandlerArgs): Promise<ImportOut
     const code = columns.get(fields, 'code');
     const name = columns.get(fields, 'name');
     if (!CODE.test(code)) {
-      issues.add(line, 'code', code ? `"${code}" is not a valid entity code (letters, digits, _ . -)` : 'is required');
+      issues.add(
+        line,
+        'code',
+        code ? `"${code}" is not a valid entity code (letters, digits, _ . -)` : 'is required',
+      );
       continue;
     }
     if (!name) {
@@ -59,9 +63,15 @@ export async function importEntities(args: ImportHandlerArgs): Promise<ImportOut
     }
     if (prior.currency !== currency) {
       const posted = await sql<{ n: number }>`
-        select count(*)::int as n from journal_entries where tenant_id = ${ctx.tenantId} and entity_id = ${prior.id}`.execute(tx);
+        select count(*)::int as n from journal_entries where tenant_id = ${ctx.tenantId} and entity_id = ${prior.id}`.execute(
+        tx,
+      );
       if ((posted.rows[0]?.n ?? 0) > 0) {
-        issues.add(line, 'currency', `entity ${code} has postings; its currency cannot change from ${prior.currency}`);
+        issues.add(
+          line,
+          'currency',
+          `entity ${code} has postings; its currency cannot change from ${prior.currency}`,
+        );
         continue;
       }
     }

@@ -20,7 +20,11 @@ export interface Entity {
 
 /** Finds a tenant by slug; throws `tenancy.not_initialized` when the database has none yet. */
 export async function getTenantId(database: Database, slug: string): Promise<number> {
-  const row = await database.db.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirst();
+  const row = await database.db
+    .selectFrom('tenants')
+    .select('id')
+    .where('slug', '=', slug)
+    .executeTakeFirst();
   if (!row) {
     throw tenancyError(
       'tenancy.not_initialized',
@@ -43,7 +47,11 @@ export async function initTenant(
 ): Promise<{ tenantId: number; created: boolean; entity: Entity }> {
   return database.db.transaction().execute(async (tx) => {
     let created = false;
-    let tenant = await tx.selectFrom('tenants').select('id').where('slug', '=', options.slug).executeTakeFirst();
+    let tenant = await tx
+      .selectFrom('tenants')
+      .select('id')
+      .where('slug', '=', options.slug)
+      .executeTakeFirst();
     if (!tenant) {
       tenant = await tx
         .insertInto('tenants')
@@ -83,7 +91,14 @@ export async function insertEntity(
   const id = newId('entity');
   await ex
     .insertInto('entities')
-    .values({ tenant_id: ctx.tenantId, id, code: e.code, name: e.name, currency: e.currency, country: e.country })
+    .values({
+      tenant_id: ctx.tenantId,
+      id,
+      code: e.code,
+      name: e.name,
+      currency: e.currency,
+      country: e.country,
+    })
     .execute();
   await createLedgerService(ctx).createDefaultChart(ex, id);
   await recordAudit(ex, ctx.tenantId, [
@@ -114,6 +129,10 @@ export async function findEntities(ex: Executor, tenantId: number): Promise<Enti
 
 export async function getDefaultEntity(ex: Executor, tenantId: number): Promise<Entity> {
   const e = await findEntityByCode(ex, tenantId, DEFAULT_ENTITY);
-  if (!e) throw tenancyError('tenancy.entity_not_found', `default entity ${DEFAULT_ENTITY} is missing: run "arbor init"`);
+  if (!e)
+    throw tenancyError(
+      'tenancy.entity_not_found',
+      `default entity ${DEFAULT_ENTITY} is missing: run "arbor init"`,
+    );
   return e;
 }

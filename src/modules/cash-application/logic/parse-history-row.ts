@@ -15,7 +15,15 @@ export const HISTORY_KINDS: readonly ApplicationKind[] = [
   'refund',
 ];
 
-export const RECEIPT_METHODS: readonly ReceiptMethod[] = ['ach', 'wire', 'sepa', 'check', 'card', 'lockbox', 'other'];
+export const RECEIPT_METHODS: readonly ReceiptMethod[] = [
+  'ach',
+  'wire',
+  'sepa',
+  'check',
+  'card',
+  'lockbox',
+  'other',
+];
 
 /** Kinds that need the customer's account number even when an invoice number is given. */
 const NEEDS_ACCOUNT: readonly ApplicationKind[] = [
@@ -58,7 +66,8 @@ export function parseHistoryRow(
   };
   const reference = need('receipt_reference');
   const dateText = need('receipt_date');
-  if (dateText && !isLocalDate(dateText)) problems.push({ column: 'receipt_date', message: `"${dateText}" is not a date (YYYY-MM-DD)` });
+  if (dateText && !isLocalDate(dateText))
+    problems.push({ column: 'receipt_date', message: `"${dateText}" is not a date (YYYY-MM-DD)` });
   let currency: CurrencyCode | null = null;
   const currencyText = need('currency');
   if (currencyText) {
@@ -96,7 +105,11 @@ export function parseHistoryRow(
   }
   const methodText = (get('method') || 'other').toLowerCase();
   const method = RECEIPT_METHODS.find((m) => m === methodText);
-  if (!method) problems.push({ column: 'method', message: `"${get('method')}" is not one of ${RECEIPT_METHODS.join(', ')}` });
+  if (!method)
+    problems.push({
+      column: 'method',
+      message: `"${get('method')}" is not one of ${RECEIPT_METHODS.join(', ')}`,
+    });
   const accountNumber = get('account_number') || null;
   const invoiceNumber = get('invoice_number') || null;
   if (kind && !accountNumber && (!invoiceNumber || NEEDS_ACCOUNT.includes(kind))) {

@@ -1,7 +1,12 @@
 import { type CurrencyCode, parseCurrency } from '../../../core/currency.ts';
 import { isLocalDate, type LocalDate } from '../../../core/local-date.ts';
 import { parseAmount } from '../../../core/money.ts';
-import { discountUntil, dueDateFor, type PaymentTerms, parsePaymentTerms } from '../../../core/payment-terms.ts';
+import {
+  discountUntil,
+  dueDateFor,
+  type PaymentTerms,
+  parsePaymentTerms,
+} from '../../../core/payment-terms.ts';
 
 export type DocumentType = 'invoice' | 'credit_memo' | 'debit_memo';
 
@@ -46,12 +51,19 @@ export function parseInvoiceRow(
   const problems: ColumnProblem[] = [];
   const typeText = row.get('type').toLowerCase() || 'invoice';
   const type = (['invoice', 'credit_memo', 'debit_memo'] as const).find((t) => t === typeText);
-  if (!type) problems.push({ column: 'type', message: `"${row.get('type')}" is not invoice, credit_memo or debit_memo` });
+  if (!type)
+    problems.push({
+      column: 'type',
+      message: `"${row.get('type')}" is not invoice, credit_memo or debit_memo`,
+    });
 
   const issueText = row.get('issue_date');
   const issueDate = isLocalDate(issueText) ? issueText : null;
   if (!issueDate) {
-    problems.push({ column: 'issue_date', message: issueText ? `"${issueText}" is not a date (YYYY-MM-DD)` : 'is required' });
+    problems.push({
+      column: 'issue_date',
+      message: issueText ? `"${issueText}" is not a date (YYYY-MM-DD)` : 'is required',
+    });
   }
 
   let currency: CurrencyCode | null = customer.currency;
@@ -72,7 +84,10 @@ export function parseInvoiceRow(
     try {
       amount = parseAmount(amountText, currency);
       if (amount <= 0n) {
-        problems.push({ column: 'amount', message: `must be positive (the type gives the sign), not ${amountText}` });
+        problems.push({
+          column: 'amount',
+          message: `must be positive (the type gives the sign), not ${amountText}`,
+        });
         amount = null;
       }
     } catch (e) {
@@ -91,7 +106,8 @@ export function parseInvoiceRow(
   let dueDate: LocalDate | null = null;
   const dueText = row.get('due_date');
   if (dueText) {
-    if (!isLocalDate(dueText)) problems.push({ column: 'due_date', message: `"${dueText}" is not a date (YYYY-MM-DD)` });
+    if (!isLocalDate(dueText))
+      problems.push({ column: 'due_date', message: `"${dueText}" is not a date (YYYY-MM-DD)` });
     else if (issueDate && dueText < issueDate) {
       problems.push({ column: 'due_date', message: `${dueText} is before the issue date ${issueDate}` });
     } else dueDate = dueText;

@@ -6,7 +6,13 @@ import type { EntryDraft, PostingLine } from './journal-entry.ts';
  * is posted when it happens, not back-dated into a period that may be closed).
  */
 export function buildReversal(
-  original: { id: string; entityId: string; sourceType: string; sourceId: string | null; lines: readonly PostingLine[] },
+  original: {
+    id: string;
+    entityId: string;
+    sourceType: string;
+    sourceId: string | null;
+    lines: readonly PostingLine[];
+  },
   reversal: { id: string; date: LocalDate; reason: string },
 ): EntryDraft {
   return {

@@ -1,6 +1,6 @@
 import type { CurrencyCode } from '../../../core/currency.ts';
-import { formatAmount } from '../../../core/money.ts';
 import type { LocalDate } from '../../../core/local-date.ts';
+import { formatAmount } from '../../../core/money.ts';
 import { ledgerError } from '../ledger.errors.ts';
 import type { AccountRole } from './chart.ts';
 
@@ -32,11 +32,15 @@ export interface EntryDraft {
 
 /** Throws unless the entry has lines, none of them zero, and balances in every currency. */
 export function assertBalanced(entry: EntryDraft): void {
-  if (entry.lines.length === 0) throw ledgerError('ledger.empty_entry', `journal entry ${entry.id} has no lines`);
+  if (entry.lines.length === 0)
+    throw ledgerError('ledger.empty_entry', `journal entry ${entry.id} has no lines`);
   const totals = new Map<CurrencyCode, bigint>();
   for (const line of entry.lines) {
     if (line.amountMinor === 0n) {
-      throw ledgerError('ledger.unbalanced_entry', `journal entry ${entry.id} has a zero line on ${line.role}`);
+      throw ledgerError(
+        'ledger.unbalanced_entry',
+        `journal entry ${entry.id} has a zero line on ${line.role}`,
+      );
     }
     totals.set(line.currency, (totals.get(line.currency) ?? 0n) + line.amountMinor);
   }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { bankAccountProblem, isValidIban, normalizeBankAccount, parseBankAccountList } from './bank-account.ts';
+import {
+  bankAccountProblem,
+  isValidIban,
+  normalizeBankAccount,
+  parseBankAccountList,
+} from './bank-account.ts';
 
 describe('bank accounts', () => {
   it('normalizes spaces and case', () => {

@@ -20,10 +20,14 @@ export function checkApplicationBatch(
   const fmt = (v: bigint) => formatAmount(v, cur);
   if (batch.rows.length === 0) problems.push('an application needs at least one row');
   if (receipt) {
-    if (receipt.currency !== cur) problems.push(`receipt ${receipt.reference} is in ${receipt.currency}, not ${cur}`);
-    if (receipt.entityId !== batch.entityId) problems.push(`receipt ${receipt.reference} belongs to another entity`);
+    if (receipt.currency !== cur)
+      problems.push(`receipt ${receipt.reference} is in ${receipt.currency}, not ${cur}`);
+    if (receipt.entityId !== batch.entityId)
+      problems.push(`receipt ${receipt.reference} belongs to another entity`);
     if (batch.appliedDate < receipt.receiptDate) {
-      problems.push(`cannot apply receipt ${receipt.reference} on ${batch.appliedDate}, before it was received (${receipt.receiptDate})`);
+      problems.push(
+        `cannot apply receipt ${receipt.reference} on ${batch.appliedDate}, before it was received (${receipt.receiptDate})`,
+      );
     }
   }
   const openAfter = new Map<string, bigint>();
@@ -34,7 +38,8 @@ export function checkApplicationBatch(
     if (problem) problems.push(problem);
   }
   if (receipt) {
-    if (total < 0n) problems.push(`the rows sum to ${fmt(total)}; a receipt's applications cannot take money in`);
+    if (total < 0n)
+      problems.push(`the rows sum to ${fmt(total)}; a receipt's applications cannot take money in`);
     else if (total > receipt.unappliedMinor) {
       problems.push(
         `the rows use ${fmt(total)} but receipt ${receipt.reference} has only ${fmt(receipt.unappliedMinor)} unapplied`,
@@ -83,11 +88,14 @@ function checkRow(
   const item = row.itemId ? items.get(row.itemId) : undefined;
   if (row.itemId && !item) return `item ${row.itemId} not found`;
   if (!item) {
-    return row.kind === 'invoice' || row.kind === 'credit_memo' ? `a ${row.kind} row needs the item it settles` : null;
+    return row.kind === 'invoice' || row.kind === 'credit_memo'
+      ? `a ${row.kind} row needs the item it settles`
+      : null;
   }
   if (item.currency !== batch.currency) return `${item.number} is in ${item.currency}, not ${batch.currency}`;
   if (item.entityId !== batch.entityId) return `${item.number} belongs to another entity`;
-  if (row.customerId && row.customerId !== item.customerId) return `${item.number} belongs to another customer`;
+  if (row.customerId && row.customerId !== item.customerId)
+    return `${item.number} belongs to another customer`;
   if (item.issueDate > batch.appliedDate) {
     return `${item.number} was issued on ${item.issueDate}, after the application date ${batch.appliedDate}`;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LocalDate } from '../../../core/local-date.ts';
-import { buildBuckets, bucketIndex, DEFAULT_BOUNDARIES, parseBoundaries } from './aging-buckets.ts';
+import { bucketIndex, buildBuckets, DEFAULT_BOUNDARIES, parseBoundaries } from './aging-buckets.ts';
 
 const asOf = '2026-06-30' as LocalDate;
 

@@ -21,7 +21,10 @@ export const DEFAULT_BOUNDARIES: readonly number[] = [30, 60, 90, 120];
 export function parseBoundaries(text: string): number[] {
   const parts = text.split(',').map((s) => s.trim());
   const days = parts.map(Number);
-  if (parts.length === 0 || days.some((d, i) => !Number.isInteger(d) || d <= 0 || (i > 0 && d <= (days[i - 1] ?? 0)))) {
+  if (
+    parts.length === 0 ||
+    days.some((d, i) => !Number.isInteger(d) || d <= 0 || (i > 0 && d <= (days[i - 1] ?? 0)))
+  ) {
     throw new Error(`buckets must be increasing whole numbers of days, such as 30,60,90,120; got "${text}"`);
   }
   return days;
@@ -31,7 +34,11 @@ export function parseBoundaries(text: string): number[] {
  * The aging columns (DOMAIN.md, aging). By due date: day 0 (the due date) is current, then 1–30,
  * 31–60, … and over the last boundary. By issue date: 0–30 days since issue, 31–60, … .
  */
-export function buildBuckets(asOf: LocalDate, basis: AgingBasis, boundaries: readonly number[]): AgingBucket[] {
+export function buildBuckets(
+  asOf: LocalDate,
+  basis: AgingBasis,
+  boundaries: readonly number[],
+): AgingBucket[] {
   const ranges: { min: number | null; max: number | null }[] = [];
   if (basis === 'due') ranges.push({ min: null, max: 0 });
   let previous = basis === 'due' ? 0 : -1;
@@ -42,11 +49,7 @@ export function buildBuckets(asOf: LocalDate, basis: AgingBasis, boundaries: rea
   ranges.push({ min: previous + 1, max: null });
   return ranges.map(({ min, max }) => {
     const label =
-      max === 0 && min === null
-        ? 'Current'
-        : max === null
-          ? `Over ${previous}`
-          : `${min ?? 0}-${max}`;
+      max === 0 && min === null ? 'Current' : max === null ? `Over ${previous}` : `${min ?? 0}-${max}`;
     const key = label === 'Current' ? 'current' : label.toLowerCase().replace(' ', '_').replace('-', '_');
     return {
       key,
