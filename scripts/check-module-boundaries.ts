@@ -24,7 +24,8 @@ function moduleOf(path: string): string | null {
   return rel.split(sep)[0] ?? null;
 }
 
-const IMPORT = /(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
 const violations: string[] = [];
 for (const file of walk(join(root, 'src'))) {
   const from = moduleOf(file);
@@ -37,7 +38,9 @@ for (const file of walk(join(root, 'src'))) {
     if (to === null || to === from) continue;
     if (target === join(modulesDir, to, 'index.ts')) continue;
     const line = text.slice(0, m.index).split('\n').length;
-    violations.push(`${relative(root, file)}:${line}: reaches into module ${to} (${spec}); import ../${to}/index.ts instead`);
+    violations.push(
+      `${relative(root, file)}:${line}: reaches into module ${to} (${spec}); import ../${to}/index.ts instead`,
+    );
   }
 }
 if (violations.length > 0) {

@@ -89,9 +89,9 @@ create table journal_entries (
   import_id text,
   created_at timestamptz not null default now(),
   created_by text not null,
-  primary key (tenant_id, id),
-  foreign key (tenant_id, entity_id) references entities (tenant_id, id),
-  foreign key (tenant_id, reversal_of) references journal_entries (tenant_id, id)
+  primary key (tenant_id, id)
+  -- References (entity, reversed entry) are checked per statement by arbor_check_entries: a
+  -- foreign key checks row by row and costs more than the insert itself on bulk postings.
 );
 -- An entry is reversed at most once.
 create unique index journal_entries_reversal_of on journal_entries (tenant_id, reversal_of) where reversal_of is not null;
@@ -110,9 +110,8 @@ create table journal_lines (
   customer_id text,
   item_id text,
   receipt_id text,
-  primary key (tenant_id, entry_id, line_no),
-  foreign key (tenant_id, entry_id) references journal_entries (tenant_id, id),
-  foreign key (tenant_id, account_id) references gl_accounts (tenant_id, id)
+  primary key (tenant_id, entry_id, line_no)
+  -- Entry and account are checked per statement by arbor_check_lines (see journal_entries).
 );
 create index journal_lines_customer on journal_lines (tenant_id, customer_id, entry_date) where customer_id is not null;
 create index journal_lines_receipt on journal_lines (tenant_id, receipt_id) where receipt_id is not null;
@@ -241,17 +240,16 @@ create table items (
   created_at timestamptz not null default now(),
   primary key (tenant_id, id),
   unique (tenant_id, number),
-  foreign key (tenant_id, entity_id) references entities (tenant_id, id),
-  foreign key (tenant_id, customer_id) references customers (tenant_id, id),
+  -- Entity and customer are checked per statement by arbor_check_items.
   check (due_date >= issue_date),
   check (
     (type in ('invoice', 'debit_memo', 'deduction') and amount_minor > 0 and open_minor between 0 and amount_minor)
     or (type in ('credit_memo', 'on_account') and amount_minor < 0 and open_minor between amount_minor and 0)
   )
 );
+-- Aging reads open items by customer; the sign of the open amount tells debits from credits.
 create index items_open on items (tenant_id, customer_id, currency, due_date)
-  include (issue_date, open_minor, type, entity_id) where open_minor <> 0;
-create index items_customer on items (tenant_id, customer_id, issue_date);
+  include (issue_date, open_minor) where open_minor <> 0;
 
 create table receipts (
   tenant_id integer not null,
@@ -356,8 +354,10 @@ create trigger audit_log_no_truncate before truncate on audit_log
   for each statement execute function arbor_forbid_change();
 
 -- Every entry balances per currency. The ledger writes all lines of an entry in one statement, so a
--- statement-level check over the inserted rows sees whole entries.
-create function arbor_check_balanced() returns trigger language plpgsql as $fn$
+-- statement-level check over the inserted rows sees whole entries. The same check verifies, set by
+-- set, what foreign keys would check row by row, and more: each line's entry exists with the same
+-- entity and date, and its account belongs to that entity.
+create function arbor_check_lines() returns trigger language plpgsql as $fn$
 declare
   bad record;
 begin
@@ -367,14 +367,28 @@ begin
     raise exception 'arbor: journal entry % does not balance in %: debits minus credits = %', bad.entry_id, bad.currency, bad.off
       using errcode = '23514', hint = 'arbor.unbalanced_entry';
   end if;
+  select n.entry_id, n.line_no into bad from new_lines n
+    left join journal_entries e on e.tenant_id = n.tenant_id and e.id = n.entry_id
+    where e.id is null or e.entity_id <> n.entity_id or e.entry_date <> n.entry_date limit 1;
+  if found then
+    raise exception 'arbor: journal line %/% has no entry with its entity and date', bad.entry_id, bad.line_no
+      using errcode = '23503', hint = 'arbor.dangling_line';
+  end if;
+  select n.entry_id, n.account_id into bad from new_lines n
+    left join gl_accounts a on a.tenant_id = n.tenant_id and a.id = n.account_id and a.entity_id = n.entity_id
+    where a.id is null limit 1;
+  if found then
+    raise exception 'arbor: journal entry % posts to account %, which is not an account of its entity', bad.entry_id, bad.account_id
+      using errcode = '23503', hint = 'arbor.unknown_account';
+  end if;
   return null;
 end
 $fn$;
-create trigger journal_lines_balanced after insert on journal_lines
-  referencing new table as new_lines for each statement execute function arbor_check_balanced();
+create trigger journal_lines_checked after insert on journal_lines
+  referencing new table as new_lines for each statement execute function arbor_check_lines();
 
--- A locked period takes no postings.
-create function arbor_check_period_open() returns trigger language plpgsql as $fn$
+-- A locked period takes no postings; an entry's entity and the entry it reverses must exist.
+create function arbor_check_entries() returns trigger language plpgsql as $fn$
 declare
   bad record;
 begin
@@ -386,9 +400,73 @@ begin
     raise exception 'arbor: period % of entity % is locked', bad.period, bad.entity_id
       using errcode = '23514', hint = 'arbor.period_locked';
   end if;
+  select n.id into bad from new_entries n
+    left join entities e on e.tenant_id = n.tenant_id and e.id = n.entity_id
+    where e.id is null limit 1;
+  if found then
+    raise exception 'arbor: journal entry % names an unknown entity', bad.id using errcode = '23503', hint = 'arbor.unknown_entity';
+  end if;
+  select n.id into bad from new_entries n
+    left join journal_entries r on r.tenant_id = n.tenant_id and r.id = n.reversal_of
+    where n.reversal_of is not null and r.id is null limit 1;
+  if found then
+    raise exception 'arbor: journal entry % reverses an entry that does not exist', bad.id
+      using errcode = '23503', hint = 'arbor.unknown_entry';
+  end if;
   return null;
 end
 $fn$;
-create trigger journal_entries_period_open after insert on journal_entries
-  referencing new table as new_entries for each statement execute function arbor_check_period_open();
+create trigger journal_entries_checked after insert on journal_entries
+  referencing new table as new_entries for each statement execute function arbor_check_entries();
+
+-- An item's entity and customer exist (checked per statement, see journal_entries); the facts that
+-- identify an item never change once posted: only its open amount moves.
+create function arbor_check_items() returns trigger language plpgsql as $fn$
+declare
+  bad record;
+begin
+  select n.number into bad from new_items n
+    left join customers c on c.tenant_id = n.tenant_id and c.id = n.customer_id
+    left join entities e on e.tenant_id = n.tenant_id and e.id = n.entity_id
+    where c.id is null or e.id is null limit 1;
+  if found then
+    raise exception 'arbor: item % names an unknown customer or entity', bad.number
+      using errcode = '23503', hint = 'arbor.unknown_reference';
+  end if;
+  return null;
+end
+$fn$;
+create trigger items_checked after insert on items
+  referencing new table as new_items for each statement execute function arbor_check_items();
+
+create function arbor_freeze_item() returns trigger language plpgsql as $fn$
+begin
+  if (new.tenant_id, new.id, new.entity_id, new.customer_id, new.type, new.number, new.issue_date, new.currency,
+      new.amount_minor, new.journal_entry_id)
+     is distinct from
+     (old.tenant_id, old.id, old.entity_id, old.customer_id, old.type, old.number, old.issue_date, old.currency,
+      old.amount_minor, old.journal_entry_id) then
+    raise exception 'arbor: item % is posted; only its open amount and descriptive fields may change', old.number
+      using errcode = 'P0001', hint = 'arbor.append_only';
+  end if;
+  return new;
+end
+$fn$;
+create trigger items_frozen before update on items for each row execute function arbor_freeze_item();
+create trigger items_no_delete before delete on items for each statement execute function arbor_forbid_change();
+
+-- What the ledger refers to is never deleted.
+create trigger entities_no_delete before delete on entities for each statement execute function arbor_forbid_change();
+create trigger gl_accounts_no_delete before delete on gl_accounts for each statement execute function arbor_forbid_change();
+create function arbor_customer_in_use() returns trigger language plpgsql as $fn$
+begin
+  if exists (select 1 from items where tenant_id = old.tenant_id and customer_id = old.id)
+     or exists (select 1 from journal_lines where tenant_id = old.tenant_id and customer_id = old.id) then
+    raise exception 'arbor: customer % has postings and cannot be deleted', old.account_number
+      using errcode = '23503', hint = 'arbor.in_use';
+  end if;
+  return old;
+end
+$fn$;
+create trigger customers_in_use before delete on customers for each row execute function arbor_customer_in_use();
 `;

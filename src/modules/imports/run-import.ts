@@ -14,6 +14,16 @@ import {
 import { importError } from './imports.errors.ts';
 import { IssueCollector } from './issue-collector.ts';
 
+const ANALYZE_AFTER_ROWS = 10_000;
+const ANALYZE_TABLES: Record<string, string> = {
+  entities: 'analyze entities',
+  customers: 'analyze customers; analyze customer_bank_accounts',
+  parties: 'analyze parties; analyze party_relationships',
+  invoices: 'analyze items; analyze journal_entries; analyze journal_lines; analyze applications',
+  history:
+    'analyze receipts; analyze applications; analyze items; analyze journal_entries; analyze journal_lines',
+};
+
 export type ImportKind = 'entities' | 'customers' | 'parties' | 'invoices' | 'history';
 
 export interface ImportSpec {
@@ -152,6 +162,9 @@ async function importSource(
       return result;
     });
     progress?.finish();
+    // Large imports change the tables' statistics a lot; the embedded engine has no autovacuum to
+    // notice, and a stale plan can turn a 300 ms aging into seconds.
+    if (outcome.rows >= ANALYZE_AFTER_ROWS) await ctx.database.exec(ANALYZE_TABLES[spec.kind] ?? 'analyze');
     return { importId, kind: spec.kind, file: source.file, ...outcome };
   } catch (e) {
     progress?.finish();

@@ -55,11 +55,11 @@ describe('arbor check', () => {
       .select('id')
       .limit(1)
       .executeTakeFirstOrThrow();
-    await t.database.exec(`alter table journal_lines disable trigger journal_lines_balanced;
+    await t.database.exec(`alter table journal_lines disable trigger journal_lines_checked;
       insert into journal_lines (tenant_id, entry_id, line_no, entity_id, account_id, entry_date, currency, amount_minor)
       select ${t.ctx.tenantId}, '${entry.id}', 99, '${acct.entity_id}', '${acct.id}', e.entry_date, 'USD', 5
       from journal_entries e where e.id = '${entry.id}';
-      alter table journal_lines enable trigger journal_lines_balanced;`);
+      alter table journal_lines enable trigger journal_lines_checked;`);
     const f = await failing();
     expect(f.entries_balance).toEqual([`entry ${entry.id} in USD is off by 5 minor units`]);
   });

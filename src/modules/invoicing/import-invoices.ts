@@ -1,3 +1,4 @@
+import type { Executor } from '../../core/context.ts';
 import type { CurrencyCode } from '../../core/currency.ts';
 import { newId } from '../../core/ids.ts';
 import { type LocalDate, maxDate } from '../../core/local-date.ts';
@@ -32,7 +33,7 @@ export const INVOICES_SPEC: ImportSpec = {
   ],
 };
 
-const CHUNK = 5000;
+const CHUNK = 10000;
 
 interface CreditLink {
   line: number;
@@ -56,13 +57,42 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
   const tenantId = ctx.tenantId;
   const receivables = createReceivablesService(ctx);
   const entities = new Map((await findEntities(tx, tenantId)).map((e) => [e.code.toUpperCase(), e]));
-  const customers = new Map<string, CustomerRef | null>();
-  const partyIds = new Map<string, string | null>();
+  const customers = await preloadCustomers(tx, tenantId);
+  const partyIds = new Map(
+    (
+      await tx.selectFrom('parties').select(['id', 'party_code']).where('tenant_id', '=', tenantId).execute()
+    ).map((p) => [p.party_code, p.id]),
+  );
+  // Numbers seen in this file, with their line: duplicates inside the file are caught here; numbers
+  // already in the database are caught by the insert itself (see post).
+  const seen = new Map<string, number>();
   const links: CreditLink[] = [];
   const counts = { invoice: 0, credit_memo: 0, debit_memo: 0 };
   const totals = new Map<string, bigint>();
   let rows = 0;
   let chunk: TableRow[] = [];
+  // Posting a chunk runs while the next chunk is read and checked: on a PostgreSQL server the two
+  // proceed on different cores. Queries of one transaction still run one after another.
+  let pending: Promise<void> | null = null;
+
+  async function post(drafts: ItemDraft[], lines: number[]): Promise<void> {
+    const inserted = await receivables.postItems(tx, drafts, { skipExistingNumbers: true });
+    if (inserted === drafts.length) return;
+    const taken = await findItemIdsByNumber(
+      tx,
+      tenantId,
+      drafts.map((d) => d.number),
+    );
+    drafts.forEach((d, i) => {
+      if (taken.get(d.number) !== d.id) {
+        issues.add(
+          lines[i],
+          'invoice_number',
+          `"${d.number}" already exists (numbers are unique in the tenant)`,
+        );
+      }
+    });
+  }
 
   async function flush(): Promise<void> {
     if (chunk.length === 0) return;
@@ -70,31 +100,13 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
     chunk = [];
     const unknown = batch
       .map((r) => columns.get(r.fields, 'account_number'))
-      .filter((n) => n && !customers.has(n));
+      .filter((n) => n !== '' && !customers.has(n));
     if (unknown.length > 0) {
       const found = await findCustomersByNumbers(tx, tenantId, unknown);
       for (const n of unknown) customers.set(n, found.get(n) ?? null);
     }
-    const parties = batch
-      .map((r) => columns.get(r.fields, 'bill_to_party_id'))
-      .filter((p) => p && !partyIds.has(p));
-    if (parties.length > 0) {
-      const found = await tx
-        .selectFrom('parties')
-        .select(['id', 'party_code'])
-        .where('tenant_id', '=', tenantId)
-        .where('party_code', 'in', [...new Set(parties)])
-        .execute();
-      for (const p of parties) partyIds.set(p, found.find((f) => f.party_code === p)?.id ?? null);
-    }
-    const numbers = batch.map((r) => columns.get(r.fields, 'invoice_number'));
-    const existing = await findItemIdsByNumber(
-      tx,
-      tenantId,
-      numbers.filter((n) => n !== ''),
-    );
-    const inChunk = new Map<string, number>();
     const drafts: ItemDraft[] = [];
+    const draftLines: number[] = [];
     for (const { line, fields } of batch) {
       const get = (c: string) => columns.get(fields, c);
       const number = get('invoice_number');
@@ -102,16 +114,12 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
       if (!number) issues.add(line, 'invoice_number', 'is required');
       if (!accountNumber) issues.add(line, 'account_number', 'is required');
       if (!number || !accountNumber) continue;
-      if (existing.has(number)) {
-        issues.add(line, 'invoice_number', `"${number}" already exists (numbers are unique in the tenant)`);
-        continue;
-      }
-      const twice = inChunk.get(number);
+      const twice = seen.get(number);
       if (twice !== undefined) {
         issues.add(line, 'invoice_number', `"${number}" appears twice in the file (first on line ${twice})`);
         continue;
       }
-      inChunk.set(number, line);
+      seen.set(number, line);
       const customer = customers.get(accountNumber);
       if (!customer) {
         issues.add(line, 'account_number', `unknown customer "${accountNumber}"; import customers first`);
@@ -159,11 +167,10 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
         billToPartyId: billToId,
         importId,
       });
+      draftLines.push(line);
       counts[doc.type]++;
-      totals.set(
-        `${doc.type}:${doc.currency}`,
-        (totals.get(`${doc.type}:${doc.currency}`) ?? 0n) + doc.amountMinor,
-      );
+      const key = `${doc.type}:${doc.currency}`;
+      totals.set(key, (totals.get(key) ?? 0n) + doc.amountMinor);
       if (doc.appliesTo) {
         links.push({
           line,
@@ -177,9 +184,12 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
         });
       }
     }
-    // Valid rows are posted even when other rows are bad: later chunks then still see them as
-    // duplicates. The transaction is rolled back at the end if there was any problem.
-    await receivables.postItems(tx, drafts);
+    // Valid rows are posted even when other rows are bad, so that every duplicate is still found;
+    // the transaction is rolled back at the end if there was any problem.
+    await pending;
+    pending = post(drafts, draftLines);
+    // Keep a failure from surfacing as an unhandled rejection before the next await.
+    pending.catch(() => {});
   }
 
   for await (const row of args.rows) {
@@ -188,6 +198,7 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
     if (chunk.length >= CHUNK) await flush();
   }
   await flush();
+  await pending;
   const applied = issues.count === 0 ? await applyCreditMemos(args, links) : 0;
   return {
     rows,
@@ -199,6 +210,36 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
       totals: Object.fromEntries([...totals].map(([k, v]) => [k, v.toString()])),
     },
   };
+}
+
+/** Up to this many customers are read at once; beyond it they are looked up chunk by chunk. */
+const PRELOAD_LIMIT = 250_000;
+
+async function preloadCustomers(ex: Executor, tenantId: number): Promise<Map<string, CustomerRef | null>> {
+  const map = new Map<string, CustomerRef | null>();
+  const count = await ex
+    .selectFrom('customers')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  if (Number(count.n) > PRELOAD_LIMIT) return map;
+  const rows = await ex
+    .selectFrom('customers')
+    .select(['id', 'account_number', 'name', 'entity_id', 'currency', 'terms', 'parent_id'])
+    .where('tenant_id', '=', tenantId)
+    .execute();
+  for (const r of rows) {
+    map.set(r.account_number, {
+      id: r.id,
+      accountNumber: r.account_number,
+      name: r.name,
+      entityId: r.entity_id,
+      currency: r.currency as CurrencyCode,
+      terms: r.terms,
+      parentId: r.parent_id,
+    });
+  }
+  return map;
 }
 
 /** Applies each credit memo to its `applies_to` invoice, in file order, up to the invoice's open amount. */

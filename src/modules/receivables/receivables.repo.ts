@@ -54,10 +54,25 @@ const ITEM_COLUMNS: readonly (BulkColumn & { key: keyof ItemRow | 'tenant' })[] 
   { name: 'import_id', type: 'text', key: 'importId' },
 ];
 
-export async function insertItems(ex: Executor, tenantId: number, items: readonly ItemRow[]): Promise<void> {
-  if (items.length === 0) return;
+/**
+ * Inserts items; with `skipExistingNumbers`, an item whose number is taken is skipped instead of
+ * failing the statement. Returns how many were inserted.
+ */
+export async function insertItems(
+  ex: Executor,
+  tenantId: number,
+  items: readonly ItemRow[],
+  options: { skipExistingNumbers?: boolean } = {},
+): Promise<number> {
+  if (items.length === 0) return 0;
   const data = ITEM_COLUMNS.map((c) => items.map((it) => (c.key === 'tenant' ? tenantId : it[c.key])));
-  await insertColumns(ex, 'items', ITEM_COLUMNS, data);
+  return insertColumns(
+    ex,
+    'items',
+    ITEM_COLUMNS,
+    data,
+    options.skipExistingNumbers ? 'on conflict (tenant_id, number) do nothing' : undefined,
+  );
 }
 
 export interface ReceiptRow {

@@ -60,24 +60,41 @@ export function createReceivablesService(
 ) {
   const { tenantId, actor } = ctx;
 
-  /** Issues invoices, debit memos and credit memos: one entry each (AR against revenue). */
-  async function postItems(ex: Executor, drafts: readonly ItemDraft[]): Promise<void> {
-    if (drafts.length === 0) return;
+  /**
+   * Issues invoices, debit memos and credit memos: AR against revenue, one entry per entity and issue
+   * date among the drafts (see buildItemPostings).
+   */
+  async function postItems(
+    ex: Executor,
+    drafts: readonly ItemDraft[],
+    options: { skipExistingNumbers?: boolean } = {},
+  ): Promise<number> {
+    if (drafts.length === 0) return 0;
+    const groups = new Map<string, ItemDraft[]>();
+    for (const d of drafts) {
+      const key = `${d.entityId}|${d.issueDate}`;
+      const group = groups.get(key);
+      if (group) group.push(d);
+      else groups.set(key, [d]);
+    }
     const rows: ItemRow[] = [];
     const entries: EntryDraft[] = [];
-    for (const d of drafts) {
+    for (const group of groups.values()) {
       const entryId = newId('journalEntry');
-      rows.push({
-        ...d,
-        reasonCode: d.reasonCode ?? null,
-        openMinor: d.amountMinor,
-        journalEntryId: entryId,
-        originApplicationId: null,
-      });
-      entries.push(buildItemPostings({ ...d, entryId }));
+      entries.push(buildItemPostings(group, { id: entryId, importId: group[0]?.importId ?? null }));
+      for (const d of group) {
+        rows.push(
+          Object.assign({}, d, {
+            reasonCode: d.reasonCode ?? null,
+            openMinor: d.amountMinor,
+            journalEntryId: entryId,
+            originApplicationId: null,
+          }),
+        );
+      }
     }
     await ledger.post(ex, entries);
-    await insertItems(ex, tenantId, rows);
+    return insertItems(ex, tenantId, rows, options);
   }
 
   /** Books money received: cash against unapplied cash, one entry per receipt. */

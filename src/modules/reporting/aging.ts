@@ -60,6 +60,9 @@ interface RawRow {
   customer_id: string;
   currency: string;
   credits: bigint | null;
+  account_number: string;
+  name: string;
+  parent_id: string | null;
   [bucket: string]: unknown;
 }
 
@@ -103,17 +106,21 @@ export async function buildAgingReport(
       }),
     );
 
+  // Names come with the aggregate (one round trip, and only for customers that have open items).
+  const named = (aggregate: RawBuilder<unknown>) => sql<RawRow>`
+    select a.*, c.account_number, c.name, c.parent_id
+    from (${aggregate}) a join customers c on c.tenant_id = ${tenantId} and c.id = a.customer_id`;
   let itemRows: RawRow[];
   let unappliedRows: { customer_id: string | null; currency: string; unapplied: bigint }[];
   if (source === 'open_items') {
     itemRows = (
-      await sql<RawRow>`
+      await named(sql`
         select customer_id, currency,
           ${bucketSums(sql.ref('open_minor'), sql.ref(dateCol), sql`open_minor > 0`)},
           sum(open_minor) filter (where open_minor < 0)::bigint as credits
         from items
         where tenant_id = ${tenantId} and open_minor <> 0 ${entityId ? sql`and entity_id = ${entityId}` : sql``}
-        group by customer_id, currency`.execute(ex)
+        group by customer_id, currency`).execute(ex)
     ).rows;
     unappliedRows = (
       await sql<{ customer_id: string | null; currency: string; unapplied: bigint }>`
@@ -125,7 +132,7 @@ export async function buildAgingReport(
   } else {
     // Lines carrying an item are AR control lines; the item gives the dates and the side.
     itemRows = (
-      await sql<RawRow>`
+      await named(sql`
         select i.customer_id, l.currency,
           ${bucketSums(sql.ref('l.amount_minor'), sql.ref(`i.${dateCol}`), sql`i.amount_minor > 0`)},
           sum(l.amount_minor) filter (where i.amount_minor < 0)::bigint as credits
@@ -133,7 +140,7 @@ export async function buildAgingReport(
         join items i on i.tenant_id = l.tenant_id and i.id = l.item_id
         where l.tenant_id = ${tenantId} and l.item_id is not null and l.entry_date <= ${asOf}::date
           ${entityId ? sql`and l.entity_id = ${entityId}` : sql``}
-        group by i.customer_id, l.currency`.execute(ex)
+        group by i.customer_id, l.currency`).execute(ex)
     ).rows;
     unappliedRows = (
       await sql<{ customer_id: string | null; currency: string; unapplied: bigint }>`
@@ -171,7 +178,9 @@ export async function buildAgingReport(
     }
     return row;
   };
+  const customers = new Map<string, CustomerName>();
   for (const r of itemRows) {
+    customers.set(r.customer_id, { accountNumber: r.account_number, name: r.name, parentId: r.parent_id });
     const row = rowFor(r.customer_id, r.currency as CurrencyCode);
     buckets.forEach((_, i) => {
       row.buckets[i] = (r[`b${i}`] as bigint | null) ?? 0n;
@@ -184,7 +193,7 @@ export async function buildAgingReport(
     if (u.customer_id === null) unidentified.set(currency, (unidentified.get(currency) ?? 0n) + u.unapplied);
     else rowFor(u.customer_id, currency).unapplied = u.unapplied;
   }
-  const customers = await loadCustomerNames(ex, tenantId);
+  await loadMissingCustomers(ex, tenantId, customers, customerIds, by === 'parent');
   let result = [...rows.values()].map((row) => {
     const c = row.customerId ? customers.get(row.customerId) : undefined;
     const parent = c?.parentId ? customers.get(c.parentId) : undefined;
@@ -268,15 +277,37 @@ interface CustomerName {
   parentId: string | null;
 }
 
-async function loadCustomerNames(ex: Executor, tenantId: number) {
-  const rows = await ex
-    .selectFrom('customers')
-    .select(['id', 'account_number', 'name', 'parent_id'])
-    .where('tenant_id', '=', tenantId)
-    .execute();
-  return new Map<string, CustomerName>(
-    rows.map((r) => [r.id, { accountNumber: r.account_number, name: r.name, parentId: r.parent_id }]),
-  );
+/**
+ * Names of the customers not already known from the aggregate (those with only unapplied cash),
+ * their parents, and, to roll up by parent, every ancestor up to the roots.
+ */
+async function loadMissingCustomers(
+  ex: Executor,
+  tenantId: number,
+  known: Map<string, CustomerName>,
+  rowIds: ReadonlySet<string>,
+  ancestors: boolean,
+): Promise<void> {
+  let wanted = [...rowIds].filter((id) => !known.has(id));
+  for (let depth = 0; depth < 64; depth++) {
+    const parents = [...known.values()]
+      .map((c) => c.parentId)
+      .filter((p): p is string => p !== null && !known.has(p));
+    wanted = [...new Set([...wanted, ...parents])];
+    if (wanted.length === 0) return;
+    for (let i = 0; i < wanted.length; i += 5000) {
+      const rows = await ex
+        .selectFrom('customers')
+        .select(['id', 'account_number', 'name', 'parent_id'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', 'in', wanted.slice(i, i + 5000))
+        .execute();
+      for (const r of rows)
+        known.set(r.id, { accountNumber: r.account_number, name: r.name, parentId: r.parent_id });
+    }
+    wanted = [];
+    if (!ancestors && depth > 0) return;
+  }
 }
 
 /** Sums each customer into its top-level parent (the root of its hierarchy). */

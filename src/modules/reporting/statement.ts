@@ -46,6 +46,8 @@ const LABELS: Record<string, string> = {
   invoice: 'Invoice',
   debit_memo: 'Debit memo',
   credit_memo: 'Credit memo',
+  deduction: 'Deduction',
+  on_account: 'On account',
   receipt: 'Payment',
   application: 'Adjustment',
 };
@@ -74,20 +76,22 @@ export async function buildStatement(
     select currency, sum(amount_minor)::bigint as amount from journal_lines
     where tenant_id = ${tenantId} and customer_id = ${customer.id} and entry_date < ${from}::date and account_id in ${roles}
     group by currency`.execute(ex);
+  // Documents issued together share an entry (summary posting), so their lines are split per item;
+  // other entries (payments, adjustments) are netted per entry.
   const moves = await sql<{
     entry_id: string;
     entry_date: string;
     currency: string;
     amount: bigint;
     source_type: string;
+    item_type: string | null;
     reversal_of: string | null;
-    description: string | null;
     receipt_ref: string | null;
     item_numbers: string | null;
     kinds: string | null;
   }>`
     select l.entry_id, l.entry_date, l.currency, sum(l.amount_minor)::bigint as amount,
-      e.source_type, e.reversal_of, e.description,
+      e.source_type, min(i.type) filter (where e.source_type = 'items') as item_type, e.reversal_of,
       (select r.reference from receipts r where r.tenant_id = e.tenant_id and r.id = e.source_id) as receipt_ref,
       string_agg(distinct i.number, ', ') as item_numbers,
       (select string_agg(distinct a.kind, ',') from applications a
@@ -98,9 +102,10 @@ export async function buildStatement(
     left join items i on i.tenant_id = l.tenant_id and i.id = l.item_id
     where l.tenant_id = ${tenantId} and l.customer_id = ${customer.id}
       and l.entry_date between ${from}::date and ${to}::date and l.account_id in ${roles}
-    group by l.entry_id, l.entry_date, l.currency, e.tenant_id, e.id, e.source_type, e.reversal_of, e.description, e.source_id
+    group by l.entry_id, l.entry_date, l.currency, e.tenant_id, e.id, e.source_type, e.reversal_of, e.source_id,
+      case when e.source_type = 'items' then l.item_id end
     having sum(l.amount_minor) <> 0
-    order by l.entry_date, l.entry_id`.execute(ex);
+    order by l.entry_date, l.entry_id, min(i.number)`.execute(ex);
 
   const opening = new Map<CurrencyCode, bigint>(
     openingRows.rows.map((r) => [r.currency as CurrencyCode, r.amount]),
@@ -110,7 +115,7 @@ export async function buildStatement(
     const currency = m.currency as CurrencyCode;
     const balance = (running.get(currency) ?? 0n) + m.amount;
     running.set(currency, balance);
-    let type = LABELS[m.source_type] ?? m.source_type;
+    let type = LABELS[m.item_type ?? m.source_type] ?? m.source_type;
     if (m.source_type === 'application') {
       const kinds = (m.kinds ?? '').split(',').filter((k) => k !== '');
       type = kinds.length > 0 ? kinds.map((k) => k.replace('_', ' ')).join(', ') : 'Payment applied';

@@ -1,0 +1,228 @@
+/**
+ * `npm run bench`: the foundation's speed targets (issue 3), measured on both engines, written to
+ * docs/benchmarks.md with the command, the data size and the machine.
+ *
+ *   npm run bench -- [--invoices 1000000] [--customers 50000] [--engines pglite,postgres] [--out FILE]
+ *
+ * Imports run as the real `arbor` command in a child process (wall time, peak memory from
+ * /usr/bin/time). Aging and check run in one warm process and report the median of several runs.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { fixedClock } from '../src/core/clock.ts';
+import type { ServiceContext } from '../src/core/context.ts';
+import { addMonths, type LocalDate } from '../src/core/local-date.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { checkLedger } from '../src/modules/integrity/index.ts';
+import { buildAgingReport } from '../src/modules/reporting/index.ts';
+import { getTenantId } from '../src/modules/tenancy/index.ts';
+import { writeBenchData } from './generate-data.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    invoices: { type: 'string', default: '1000000' },
+    customers: { type: 'string', default: '50000' },
+    engines: { type: 'string', default: 'pglite,postgres' },
+    out: { type: 'string', default: join(root, 'docs', 'benchmarks.md') },
+    'pg-url': {
+      type: 'string',
+      default: process.env.ARBOR_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    },
+  },
+});
+const invoices = Number(values.invoices);
+const customers = Number(values.customers);
+const TODAY = '2026-11-30' as LocalDate;
+const dataDir = join(root, '.bench-data');
+mkdirSync(dataDir, { recursive: true });
+
+interface Result {
+  workload: string;
+  engine: string;
+  figure: string;
+  target: string;
+  met: boolean;
+  note?: string;
+}
+const results: Result[] = [];
+
+function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ seconds: number; maxRssKb: number | null; out: string }> {
+  return new Promise((ok, fail) => {
+    const timed = existsSync('/usr/bin/time');
+    const started = performance.now();
+    const child = spawn(timed ? '/usr/bin/time' : cmd, timed ? ['-f', 'MAXRSS %M', cmd, ...args] : args, {
+      env: { ...process.env, ...env },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      if (code !== 0) return fail(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`));
+      const m = /MAXRSS (\d+)/.exec(err);
+      ok({ seconds, maxRssKb: m ? Number(m[1]) : null, out });
+    });
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+async function time(times: number, f: () => Promise<unknown>): Promise<number> {
+  const ms: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    await f();
+    ms.push(performance.now() - t);
+  }
+  return median(ms);
+}
+
+async function serverAvailable(url: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function benchEngine(engine: 'pglite' | 'postgres', files: { customers: string; invoices: string }) {
+  let target: string;
+  if (engine === 'pglite') {
+    target = join(dataDir, 'pglite-db');
+    rmSync(target, { recursive: true, force: true });
+  } else {
+    const admin = new pg.Client({ connectionString: values['pg-url'] });
+    await admin.connect();
+    await admin.query('drop database if exists arbor_bench with (force)');
+    await admin.query('create database arbor_bench');
+    await admin.end();
+    const u = new URL(values['pg-url'] as string);
+    u.pathname = '/arbor_bench';
+    target = u.toString();
+  }
+  const env = { ARBOR_TODAY: TODAY, ARBOR_USER: 'bench' };
+  const arbor = join(root, 'bin', 'arbor.js');
+  await run('node', [arbor, '--db', target, 'init'], env);
+  await run('node', [arbor, '--db', target, 'import', 'customers', files.customers], env);
+  console.error(`[${engine}] importing ${invoices.toLocaleString('en-US')} invoices…`);
+  const imp = await run('node', [arbor, '--db', target, 'import', 'invoices', files.invoices], env);
+  const rate = invoices / imp.seconds;
+  const importTarget = engine === 'postgres' ? 50_000 : 20_000;
+  results.push({
+    workload: `import ${invoices.toLocaleString('en-US')} invoices (CSV, validated, posted)`,
+    engine,
+    figure: `${Math.round(rate).toLocaleString('en-US')} rows/s (${imp.seconds.toFixed(1)} s)`,
+    target: `≥ ${importTarget.toLocaleString('en-US')} rows/s`,
+    met: rate >= importTarget,
+  });
+  if (imp.maxRssKb !== null) {
+    const mb = imp.maxRssKb / 1024;
+    results.push({
+      workload: `peak memory of that import (whole process)`,
+      engine,
+      figure: `${Math.round(mb)} MB`,
+      target: '< 1,024 MB',
+      met: mb < 1024,
+    });
+  }
+
+  const database = await openDatabase(target);
+  try {
+    const tenantId = await getTenantId(database, 'default');
+    const ctx: ServiceContext = { database, clock: fixedClock(TODAY), tenantId, actor: 'bench' };
+    console.error(`[${engine}] aging, as-of aging and check…`);
+    await buildAgingReport(ctx); // warm the cache, as a running server would be
+    const aging = await time(5, () => buildAgingReport(ctx));
+    const sample = await buildAgingReport(ctx);
+    const asOf = addMonths(TODAY, -6);
+    const back = await time(3, () => buildAgingReport(ctx, { asOf }));
+    const check = await time(2, async () => {
+      const r = await checkLedger(ctx);
+      if (r.some((x) => !x.ok)) throw new Error(`check failed: ${r.filter((x) => !x.ok).map((x) => x.name)}`);
+    });
+    const agingTarget = engine === 'postgres' ? 300 : 500;
+    results.push({
+      workload: `aging, ${invoices.toLocaleString('en-US')} open items over ${sample.rows.length.toLocaleString('en-US')} customers`,
+      engine,
+      figure: `${Math.round(aging)} ms`,
+      target: `≤ ${agingTarget} ms`,
+      met: aging <= agingTarget,
+    });
+    const backTarget = engine === 'postgres' ? 2000 : 4000;
+    results.push({
+      workload: `aging as of ${asOf} (6 months back, rebuilt from the ledger)`,
+      engine,
+      figure: `${Math.round(back)} ms`,
+      target: `≤ ${backTarget / 1000} s`,
+      met: back <= backTarget,
+    });
+    const checkTarget = engine === 'postgres' ? 5000 : 10000;
+    results.push({
+      workload: '`arbor check`, same data (all 11 invariants)',
+      engine,
+      figure: `${(check / 1000).toFixed(2)} s`,
+      target: `≤ ${checkTarget / 1000} s`,
+      met: check <= checkTarget,
+    });
+  } finally {
+    await database.close();
+  }
+}
+
+async function main() {
+  console.error(`generating ${customers} customers and ${invoices} invoices in ${dataDir}…`);
+  const files = await writeBenchData(dataDir, { customers, invoices, today: TODAY });
+  const engines = (values.engines as string).split(',');
+  for (const engine of engines) {
+    if (engine === 'postgres' && !(await serverAvailable(values['pg-url'] as string))) {
+      console.error('no PostgreSQL server answers; skipping the postgres engine');
+      continue;
+    }
+    await benchEngine(engine as 'pglite' | 'postgres', files);
+  }
+  let pgVersion = 'n/a';
+  try {
+    pgVersion = execFileSync('psql', ['--version']).toString().trim();
+  } catch {}
+  const command = `npm run bench -- --invoices ${invoices} --customers ${customers} --engines ${values.engines}`;
+  const lines = [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench` (bench/run.ts); every figure below is what that command measured. Rerun it to',
+    'refresh this file. Imports run as the `arbor` command in a child process (wall time including start-up;',
+    'peak memory from `/usr/bin/time`); reports run in one warm process, median of several runs.',
+    '',
+    `- command: \`${command}\``,
+    `- data: ${customers.toLocaleString('en-US')} customers, ${invoices.toLocaleString('en-US')} invoices (all open), issue dates over 18 months before ${TODAY}; generator: bench/generate-data.ts`,
+    `- machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB; Node ${process.version}; ${pgVersion} (server defaults); PGlite 0.5 (embedded, data directory on local disk)`,
+    `- run on: ${new Date().toISOString()}`,
+    '',
+    '| workload | engine | measured | target | met |',
+    '|---|---|---|---|---|',
+    ...results.map(
+      (r) => `| ${r.workload} | ${r.engine} | ${r.figure} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`,
+    ),
+    '',
+  ];
+  writeFileSync(values.out as string, `${lines.join('\n')}\n`);
+  console.log(lines.join('\n'));
+}
+
+await main();
