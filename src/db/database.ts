@@ -100,6 +100,8 @@ async function openServer(url: string, options: OpenDatabaseOptions): Promise<Da
   };
   const pool = new pg.Pool({
     connectionString: url,
+    // Reports are short analytical queries: compiling them with JIT costs more than it saves.
+    options: '-c jit=off',
     max: options.poolSize ?? 10,
     types: { getTypeParser: typeParser } as pg.CustomTypesConfig,
   });

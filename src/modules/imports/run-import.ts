@@ -164,7 +164,9 @@ async function importSource(
     progress?.finish();
     // Large imports change the tables' statistics a lot; the embedded engine has no autovacuum to
     // notice, and a stale plan can turn a 300 ms aging into seconds.
-    if (outcome.rows >= ANALYZE_AFTER_ROWS) await ctx.database.exec(ANALYZE_TABLES[spec.kind] ?? 'analyze');
+    if (outcome.rows >= ANALYZE_AFTER_ROWS) {
+      for (const statement of ANALYZE_TABLES[spec.kind] ?? []) await ctx.database.exec(statement);
+    }
     return { importId, kind: spec.kind, file: source.file, ...outcome };
   } catch (e) {
     progress?.finish();

@@ -87,9 +87,6 @@ export async function buildAgingReport(
     if (!entity) throw tenancyError('tenancy.entity_not_found', `unknown entity "${options.entity}"`);
     entityId = entity.id;
   }
-  const latest = await createLedgerService(ctx).latestEntryDate(ex);
-  const source: AgingReport['source'] =
-    !options.fromLedger && (latest === null || asOf >= latest) ? 'open_items' : 'ledger';
   const dateCol = basis === 'due' ? 'due_date' : 'issue_date';
 
   const bucketSums = (
@@ -110,50 +107,63 @@ export async function buildAgingReport(
   const named = (aggregate: RawBuilder<unknown>) => sql<RawRow>`
     select a.*, c.account_number, c.name, c.parent_id
     from (${aggregate}) a join customers c on c.tenant_id = ${tenantId} and c.id = a.customer_id`;
-  let itemRows: RawRow[];
-  let unappliedRows: { customer_id: string | null; currency: string; unapplied: bigint }[];
-  if (source === 'open_items') {
-    itemRows = (
-      await named(sql`
-        select customer_id, currency,
-          ${bucketSums(sql.ref('open_minor'), sql.ref(dateCol), sql`open_minor > 0`)},
-          sum(open_minor) filter (where open_minor < 0)::bigint as credits
-        from items
-        where tenant_id = ${tenantId} and open_minor <> 0 ${entityId ? sql`and entity_id = ${entityId}` : sql``}
-        group by customer_id, currency`).execute(ex)
-    ).rows;
-    unappliedRows = (
-      await sql<{ customer_id: string | null; currency: string; unapplied: bigint }>`
-        select customer_id, currency, -sum(unapplied_minor)::bigint as unapplied
-        from receipts
-        where tenant_id = ${tenantId} and unapplied_minor > 0 ${entityId ? sql`and entity_id = ${entityId}` : sql``}
-        group by customer_id, currency`.execute(ex)
-    ).rows;
-  } else {
-    // Lines carrying an item are AR control lines; the item gives the dates and the side.
-    itemRows = (
-      await named(sql`
-        select i.customer_id, l.currency,
-          ${bucketSums(sql.ref('l.amount_minor'), sql.ref(`i.${dateCol}`), sql`i.amount_minor > 0`)},
-          sum(l.amount_minor) filter (where i.amount_minor < 0)::bigint as credits
-        from journal_lines l
-        join items i on i.tenant_id = l.tenant_id and i.id = l.item_id
-        where l.tenant_id = ${tenantId} and l.item_id is not null and l.entry_date <= ${asOf}::date
-          ${entityId ? sql`and l.entity_id = ${entityId}` : sql``}
-        group by i.customer_id, l.currency`).execute(ex)
-    ).rows;
-    unappliedRows = (
-      await sql<{ customer_id: string | null; currency: string; unapplied: bigint }>`
-        select l.customer_id, l.currency, sum(l.amount_minor)::bigint as unapplied
-        from journal_lines l
-        join gl_accounts a on a.tenant_id = l.tenant_id and a.id = l.account_id and a.role = 'unapplied_cash'
-        where l.tenant_id = ${tenantId} and l.entry_date <= ${asOf}::date
-          ${entityId ? sql`and l.entity_id = ${entityId}` : sql``}
-        group by l.customer_id, l.currency
-        having sum(l.amount_minor) <> 0`.execute(ex)
-    ).rows;
-  }
-
+  // One snapshot for the item and cash queries, so they cannot straddle a posting.
+  const { itemRows, unappliedRows, source } = await ex
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (tx) => {
+      const latest = await createLedgerService(ctx).latestEntryDate(tx);
+      const source: AgingReport['source'] =
+        !options.fromLedger && (latest === null || asOf >= latest) ? 'open_items' : 'ledger';
+      let itemRows: RawRow[];
+      let unappliedRows: { customer_id: string | null; currency: string; unapplied: bigint }[];
+      // Open items come in index order (customer, currency, due date): grouping them as they stream
+      // beats hashing a million text keys on both engines (docs/benchmarks.md).
+      if (source === 'open_items') await sql`set local enable_hashagg = off`.execute(tx);
+      await sql`set local work_mem = '256MB'`.execute(tx);
+      if (source === 'open_items') {
+        itemRows = (
+          await named(sql`
+            select customer_id, currency,
+              ${bucketSums(sql.ref('open_minor'), sql.ref(dateCol), sql`open_minor > 0`)},
+              sum(open_minor) filter (where open_minor < 0)::bigint as credits
+            from items
+            where tenant_id = ${tenantId} and open_minor <> 0 ${entityId ? sql`and entity_id = ${entityId}` : sql``}
+            group by customer_id, currency`).execute(tx)
+        ).rows;
+        unappliedRows = (
+          await sql<{ customer_id: string | null; currency: string; unapplied: bigint }>`
+            select customer_id, currency, -sum(unapplied_minor)::bigint as unapplied
+            from receipts
+            where tenant_id = ${tenantId} and unapplied_minor > 0 ${entityId ? sql`and entity_id = ${entityId}` : sql``}
+            group by customer_id, currency`.execute(tx)
+        ).rows;
+      } else {
+        // Lines carrying an item are AR control lines; the item gives the dates and the side.
+        itemRows = (
+          await named(sql`
+            select i.customer_id, l.currency,
+              ${bucketSums(sql.ref('l.amount_minor'), sql.ref(`i.${dateCol}`), sql`i.amount_minor > 0`)},
+              sum(l.amount_minor) filter (where i.amount_minor < 0)::bigint as credits
+            from journal_lines l
+            join items i on i.tenant_id = l.tenant_id and i.id = l.item_id
+            where l.tenant_id = ${tenantId} and l.item_id is not null and l.entry_date <= ${asOf}::date
+              ${entityId ? sql`and l.entity_id = ${entityId}` : sql``}
+            group by i.customer_id, l.currency`).execute(tx)
+        ).rows;
+        unappliedRows = (
+          await sql<{ customer_id: string | null; currency: string; unapplied: bigint }>`
+            select l.customer_id, l.currency, sum(l.amount_minor)::bigint as unapplied
+            from journal_lines l
+            join gl_accounts a on a.tenant_id = l.tenant_id and a.id = l.account_id and a.role = 'unapplied_cash'
+            where l.tenant_id = ${tenantId} and l.entry_date <= ${asOf}::date
+              ${entityId ? sql`and l.entity_id = ${entityId}` : sql``}
+            group by l.customer_id, l.currency
+            having sum(l.amount_minor) <> 0`.execute(tx)
+        ).rows;
+      }
+      return { itemRows, unappliedRows, source };
+    });
   const rows = new Map<string, AgingRow>();
   const customerIds = new Set<string>();
   const rowFor = (customerId: string, currency: CurrencyCode): AgingRow => {
