@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.ts';
 import { exportApplicationsCommand } from './commands/export.ts';
 import { importCommands } from './commands/import.ts';
 import { initCommand } from './commands/init.ts';
+import { periodCommands } from './commands/period.ts';
 import { agingCommand, statementCommand } from './commands/report.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { type Io, resolveDbTarget } from './runtime.ts';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   statementCommand,
   exportApplicationsCommand,
   checkCommand,
+  ...periodCommands,
   demoCommand,
 ];
 

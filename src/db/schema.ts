@@ -106,8 +106,6 @@ export interface CustomersTable {
   customer_type: 'business' | 'consumer';
   segment: string | null;
   collector: string | null;
-  email: string | null;
-  phone: string | null;
   address_line1: string | null;
   address_line2: string | null;
   city: string | null;

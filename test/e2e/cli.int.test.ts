@@ -151,6 +151,18 @@ describe('arbor command line', () => {
     ]);
   });
 
+  it('locks a period: imports dated in it are refused as a conflict until it is reopened', async () => {
+    expect((await arbor(['period', 'lock', '2026-06'])).out).toMatch(/locked 2026-06 of entity MAIN/);
+    const file = join(dir, 'june.csv');
+    await writeFile(file, 'invoice_number,account_number,issue_date,amount\nJ-1,C1,2026-06-15,10.00\n');
+    const refused = await arbor(['import', 'invoices', file]);
+    expect(refused.code).toBe(4);
+    expect(refused.err).toMatch(/period 2026-06 of entity .* is locked/);
+    expect((await arbor(['period', 'unlock', '2026-06'])).code).toBe(0);
+    expect((await arbor(['import', 'invoices', file])).code).toBe(0);
+    expect((await arbor(['period', 'lock', '2026-6'])).code).toBe(2);
+  });
+
   it('check passes with exit 0', async () => {
     const r = await arbor(['check']);
     expect(r.code).toBe(0);

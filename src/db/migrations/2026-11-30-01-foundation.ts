@@ -129,8 +129,6 @@ create table customers (
   customer_type text not null default 'business' check (customer_type in ('business', 'consumer')),
   segment text,
   collector text,
-  email text,
-  phone text,
   address_line1 text,
   address_line2 text,
   city text,
@@ -147,11 +145,13 @@ create table customers (
 );
 create index customers_parent on customers (tenant_id, parent_id) where parent_id is not null;
 
+-- People at a customer, by role. The customers file's email and phone are its accounts-payable
+-- contact (role accounts_payable); dunning (issue 6) picks recipients by role.
 create table contacts (
   tenant_id integer not null,
   id text not null,
   customer_id text not null,
-  role text not null default 'ap_primary',
+  role text not null default 'accounts_payable',
   name text,
   email text,
   phone text,

@@ -277,3 +277,21 @@ describe('imports', () => {
     ]);
   });
 });
+
+describe('customer contacts', () => {
+  it("keeps the file's email and phone as the accounts-payable contact", async () => {
+    await importCsv(
+      t.ctx,
+      'customers',
+      csv(['account_number,name,email,phone', 'P1,Payables Test,ap@p1.example.com,555-0100']),
+    );
+    await importCsv(t.ctx, 'customers', csv(['account_number,name,phone', 'P1,Payables Test,555-0199']));
+    const contact = await t.database.db
+      .selectFrom('contacts as k')
+      .innerJoin('customers as c', 'c.id', 'k.customer_id')
+      .select(['k.role', 'k.email', 'k.phone'])
+      .where('c.account_number', '=', 'P1')
+      .execute();
+    expect(contact).toEqual([{ role: 'accounts_payable', email: 'ap@p1.example.com', phone: '555-0199' }]);
+  });
+});

@@ -54,8 +54,6 @@ const COLUMNS: readonly BulkColumn[] = [
   { name: 'customer_type', type: 'text' },
   { name: 'segment', type: 'text' },
   { name: 'collector', type: 'text' },
-  { name: 'email', type: 'text' },
-  { name: 'phone', type: 'text' },
   { name: 'address_line1', type: 'text' },
   { name: 'address_line2', type: 'text' },
   { name: 'city', type: 'text' },
@@ -92,6 +90,7 @@ export async function importCustomers(args: ImportHandlerArgs): Promise<ImportOu
   const seen = new Map<string, number>();
   const parentLinks: { line: number; child: string; parent: string }[] = [];
   const bankAccounts: { customer: string; accounts: string[] }[] = [];
+  const contacts: { customer: string; email: string | null; phone: string | null }[] = [];
   let created = 0;
   let updated = 0;
   let rowCount = 0;
@@ -199,8 +198,6 @@ export async function importCustomers(args: ImportHandlerArgs): Promise<ImportOu
         customer_type: customerType,
         segment: optional('segment', prior?.segment),
         collector: optional('collector', prior?.collector),
-        email: optional('email', prior?.email),
-        phone: optional('phone', prior?.phone),
         address_line1: optional('address_line1', prior?.address_line1),
         address_line2: optional('address_line2', prior?.address_line2),
         city: optional('city', prior?.city),
@@ -225,6 +222,9 @@ export async function importCustomers(args: ImportHandlerArgs): Promise<ImportOu
         created++;
       }
       out.push(row);
+      if (columns.has('email') || columns.has('phone')) {
+        contacts.push({ customer: row.id, email: email || null, phone: get(fields, 'phone') || null });
+      }
       if (columns.has('bank_accounts')) {
         const parsed = parseBankAccountList(get(fields, 'bank_accounts'));
         for (const problem of parsed.problems) issues.add(line, 'bank_accounts', problem);
@@ -288,8 +288,29 @@ export async function importCustomers(args: ImportHandlerArgs): Promise<ImportOu
   }
   await flush();
   if (issues.count === 0) await replaceBankAccounts(tx, tenantId, bankAccounts);
+  if (issues.count === 0) await upsertPayablesContacts(args, contacts);
   if (issues.count === 0) await linkParents(args, parentLinks);
   return { rows: rowCount, summary: { created, updated } };
+}
+
+/** The file's email and phone are the customer's accounts-payable contact; absent columns keep theirs. */
+async function upsertPayablesContacts(
+  args: ImportHandlerArgs,
+  list: { customer: string; email: string | null; phone: string | null }[],
+): Promise<void> {
+  if (list.length === 0) return;
+  const keep = (col: string) => (args.columns.has(col) ? `excluded.${col}` : `contacts.${col}`);
+  for (let i = 0; i < list.length; i += 5000) {
+    const part = list.slice(i, i + 5000);
+    await sql`insert into contacts (tenant_id, id, customer_id, role, email, phone)
+      select ${args.ctx.tenantId}, v.id, v.customer_id, 'accounts_payable', v.email, v.phone
+      from unnest(${part.map(() => newId('contact'))}::text[], ${part.map((c) => c.customer)}::text[],
+        ${part.map((c) => c.email)}::text[], ${part.map((c) => c.phone)}::text[]) as v(id, customer_id, email, phone)
+      on conflict (tenant_id, customer_id, role) do update set
+        email = ${sql.raw(keep('email'))}, phone = ${sql.raw(keep('phone'))}, updated_at = now()`.execute(
+      args.tx,
+    );
+  }
 }
 
 async function customersWithActivity(ex: Executor, tenantId: number, ids: string[]): Promise<Set<string>> {
