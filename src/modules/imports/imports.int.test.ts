@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csv, importCsv } from '../../../test/support/import-text.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
@@ -293,5 +294,23 @@ describe('customer contacts', () => {
       .where('c.account_number', '=', 'P1')
       .execute();
     expect(contact).toEqual([{ role: 'accounts_payable', email: 'ap@p1.example.com', phone: '555-0199' }]);
+  });
+});
+
+describe('large imports', () => {
+  it('refresh the statistics of what they wrote (vacuum and analyze run after 10,000 rows)', async () => {
+    const rows = Array.from({ length: 10_000 }, (_, i) => `L${i},Large ${i}`);
+    const result = await importCsv(t.ctx, 'customers', csv(['account_number,name', ...rows]));
+    expect(result.rows).toBe(10_000);
+    const stats = await sql<{ n: string }>`
+      select reltuples::bigint::text as n from pg_class where relname = 'customers'`.execute(t.database.db);
+    expect(Number(stats.rows[0]?.n)).toBeGreaterThanOrEqual(10_000);
+    const invoices = Array.from({ length: 10_000 }, (_, i) => `LI${i},L${i % 100},2026-06-01,1.00`);
+    await importCsv(t.ctx, 'invoices', csv(['invoice_number,account_number,issue_date,amount', ...invoices]));
+    const vacuumed = await sql<{ n: string }>`
+      select coalesce(last_vacuum, last_autovacuum) is not null as n from pg_stat_user_tables where relname = 'items'`.execute(
+      t.database.db,
+    );
+    expect(vacuumed.rows[0]?.n).toBe(true);
   });
 });

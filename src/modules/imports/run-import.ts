@@ -15,13 +15,25 @@ import { importError } from './imports.errors.ts';
 import { IssueCollector } from './issue-collector.ts';
 
 const ANALYZE_AFTER_ROWS = 10_000;
-const ANALYZE_TABLES: Record<string, string> = {
-  entities: 'analyze entities',
-  customers: 'analyze customers; analyze customer_bank_accounts',
-  parties: 'analyze parties; analyze party_relationships',
-  invoices: 'analyze items; analyze journal_entries; analyze journal_lines; analyze applications',
-  history:
-    'analyze receipts; analyze applications; analyze items; analyze journal_entries; analyze journal_lines',
+/** One statement each: VACUUM cannot run inside a multi-statement script. */
+const ANALYZE_TABLES: Record<ImportKind, readonly string[]> = {
+  entities: ['analyze entities'],
+  customers: ['analyze customers', 'analyze customer_bank_accounts', 'analyze contacts'],
+  parties: ['analyze parties', 'analyze party_relationships'],
+  // Vacuuming items sets the visibility map, so aging can read the open-items index alone.
+  invoices: [
+    'vacuum (analyze) items',
+    'analyze journal_entries',
+    'analyze journal_lines',
+    'analyze applications',
+  ],
+  history: [
+    'vacuum (analyze) items',
+    'analyze receipts',
+    'analyze applications',
+    'analyze journal_entries',
+    'analyze journal_lines',
+  ],
 };
 
 export type ImportKind = 'entities' | 'customers' | 'parties' | 'invoices' | 'history';
@@ -165,7 +177,7 @@ async function importSource(
     // Large imports change the tables' statistics a lot; the embedded engine has no autovacuum to
     // notice, and a stale plan can turn a 300 ms aging into seconds.
     if (outcome.rows >= ANALYZE_AFTER_ROWS) {
-      for (const statement of ANALYZE_TABLES[spec.kind] ?? []) await ctx.database.exec(statement);
+      for (const statement of ANALYZE_TABLES[spec.kind]) await ctx.database.exec(statement);
     }
     return { importId, kind: spec.kind, file: source.file, ...outcome };
   } catch (e) {
