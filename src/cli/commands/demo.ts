@@ -44,7 +44,8 @@ export const demoCommand: Command = {
         customers,
         months,
         onStep: (step, rows) =>
-          input.io.stderr.write(`loading ${step} (${rows.toLocaleString('en-US')} rows)…\n`),
+          input.io.stderr.write(`loading ${step} (${rows.toLocaleString('en-US')} rows)… `),
+        onStepDone: (_step, seconds) => input.io.stderr.write(`${seconds.toFixed(1)} s\n`),
       });
       const s = result.stats;
       if (result.alreadyLoaded) out.write(`the demo portfolio is already loaded in ${ctx.database.target}\n`);

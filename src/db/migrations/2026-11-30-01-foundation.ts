@@ -303,10 +303,8 @@ create table applications (
   created_at timestamptz not null default now(),
   created_by text not null,
   primary key (tenant_id, id),
-  foreign key (tenant_id, journal_entry_id) references journal_entries (tenant_id, id),
-  foreign key (tenant_id, receipt_id) references receipts (tenant_id, id),
-  foreign key (tenant_id, item_id) references items (tenant_id, id),
-  foreign key (tenant_id, reversal_of) references applications (tenant_id, id)
+  check (reversal_of is null or reversal_of <> id)
+  -- Entry, receipt, item and reversed row are checked per statement by arbor_check_applications.
 );
 create index applications_receipt on applications (tenant_id, receipt_id) where receipt_id is not null;
 create index applications_item on applications (tenant_id, item_id) where item_id is not null;
@@ -357,7 +355,10 @@ create trigger audit_log_no_truncate before truncate on audit_log
 -- statement-level check over the inserted rows sees whole entries. The same check verifies, set by
 -- set, what foreign keys would check row by row, and more: each line's entry exists with the same
 -- entity and date, and its account belongs to that entity.
-create function arbor_check_lines() returns trigger language plpgsql as $fn$
+create function arbor_check_lines() returns trigger language plpgsql
+  -- A statement inserts thousands of rows into a table of millions: probe its index for each row
+  -- rather than hash the whole table.
+  set enable_hashjoin = off set enable_mergejoin = off as $fn$
 declare
   bad record;
 begin
@@ -367,18 +368,19 @@ begin
     raise exception 'arbor: journal entry % does not balance in %: debits minus credits = %', bad.entry_id, bad.currency, bad.off
       using errcode = '23514', hint = 'arbor.unbalanced_entry';
   end if;
-  select n.entry_id, n.line_no into bad from new_lines n
+  -- Each distinct entry and account once: an entry of a day's invoices has thousands of lines.
+  select n.entry_id into bad from (select distinct tenant_id, entry_id, entity_id, entry_date from new_lines) n
     left join journal_entries e on e.tenant_id = n.tenant_id and e.id = n.entry_id
     where e.id is null or e.entity_id <> n.entity_id or e.entry_date <> n.entry_date limit 1;
   if found then
-    raise exception 'arbor: journal line %/% has no entry with its entity and date', bad.entry_id, bad.line_no
+    raise exception 'arbor: journal lines of % have no entry with their entity and date', bad.entry_id
       using errcode = '23503', hint = 'arbor.dangling_line';
   end if;
-  select n.entry_id, n.account_id into bad from new_lines n
+  select n.account_id into bad from (select distinct tenant_id, account_id, entity_id from new_lines) n
     left join gl_accounts a on a.tenant_id = n.tenant_id and a.id = n.account_id and a.entity_id = n.entity_id
     where a.id is null limit 1;
   if found then
-    raise exception 'arbor: journal entry % posts to account %, which is not an account of its entity', bad.entry_id, bad.account_id
+    raise exception 'arbor: account % is not an account of the entity of the lines posted to it', bad.account_id
       using errcode = '23503', hint = 'arbor.unknown_account';
   end if;
   return null;
@@ -388,7 +390,10 @@ create trigger journal_lines_checked after insert on journal_lines
   referencing new table as new_lines for each statement execute function arbor_check_lines();
 
 -- A locked period takes no postings; an entry's entity and the entry it reverses must exist.
-create function arbor_check_entries() returns trigger language plpgsql as $fn$
+create function arbor_check_entries() returns trigger language plpgsql
+  -- A statement inserts thousands of rows into a table of millions: probe its index for each row
+  -- rather than hash the whole table.
+  set enable_hashjoin = off set enable_mergejoin = off as $fn$
 declare
   bad record;
 begin
@@ -421,16 +426,20 @@ create trigger journal_entries_checked after insert on journal_entries
 
 -- An item's entity and customer exist (checked per statement, see journal_entries); the facts that
 -- identify an item never change once posted: only its open amount moves.
-create function arbor_check_items() returns trigger language plpgsql as $fn$
+create function arbor_check_items() returns trigger language plpgsql
+  -- A statement inserts thousands of rows into a table of millions: probe its index for each row
+  -- rather than hash the whole table.
+  set enable_hashjoin = off set enable_mergejoin = off as $fn$
 declare
   bad record;
 begin
-  select n.number into bad from new_items n
+  select n.customer_id, n.entity_id into bad
+    from (select distinct tenant_id, customer_id, entity_id from new_items) n
     left join customers c on c.tenant_id = n.tenant_id and c.id = n.customer_id
     left join entities e on e.tenant_id = n.tenant_id and e.id = n.entity_id
     where c.id is null or e.id is null limit 1;
   if found then
-    raise exception 'arbor: item % names an unknown customer or entity', bad.number
+    raise exception 'arbor: items name an unknown customer % or entity %', bad.customer_id, bad.entity_id
       using errcode = '23503', hint = 'arbor.unknown_reference';
   end if;
   return null;
@@ -439,21 +448,58 @@ $fn$;
 create trigger items_checked after insert on items
   referencing new table as new_items for each statement execute function arbor_check_items();
 
-create function arbor_freeze_item() returns trigger language plpgsql as $fn$
+create function arbor_freeze_items() returns trigger language plpgsql as $fn$
+declare
+  bad record;
 begin
-  if (new.tenant_id, new.id, new.entity_id, new.customer_id, new.type, new.number, new.issue_date, new.currency,
-      new.amount_minor, new.journal_entry_id)
-     is distinct from
-     (old.tenant_id, old.id, old.entity_id, old.customer_id, old.type, old.number, old.issue_date, old.currency,
-      old.amount_minor, old.journal_entry_id) then
-    raise exception 'arbor: item % is posted; only its open amount and descriptive fields may change', old.number
+  select o.number into bad from old_items o join new_items n on n.tenant_id = o.tenant_id and n.id = o.id
+    where (n.entity_id, n.customer_id, n.type, n.number, n.issue_date, n.currency, n.amount_minor, n.journal_entry_id)
+      is distinct from
+      (o.entity_id, o.customer_id, o.type, o.number, o.issue_date, o.currency, o.amount_minor, o.journal_entry_id)
+    limit 1;
+  if found then
+    raise exception 'arbor: item % is posted; only its open amount and descriptive fields may change', bad.number
       using errcode = 'P0001', hint = 'arbor.append_only';
   end if;
-  return new;
+  return null;
 end
 $fn$;
-create trigger items_frozen before update on items for each row execute function arbor_freeze_item();
+create trigger items_frozen after update on items referencing old table as old_items new table as new_items
+  for each statement execute function arbor_freeze_items();
 create trigger items_no_delete before delete on items for each statement execute function arbor_forbid_change();
+
+-- An application's entry, receipt, item and reversed row exist (per statement, see journal_entries).
+create function arbor_check_applications() returns trigger language plpgsql
+  set enable_hashjoin = off set enable_mergejoin = off as $fn$
+declare
+  bad record;
+begin
+  select n.id into bad from new_applications n
+    where n.reversal_of is not null
+      and not exists (select 1 from applications o where o.tenant_id = n.tenant_id and o.id = n.reversal_of)
+    limit 1;
+  if not found then
+    select x.id into bad from (select distinct tenant_id, journal_entry_id as id from new_applications) x
+      where not exists (select 1 from journal_entries e where e.tenant_id = x.tenant_id and e.id = x.id) limit 1;
+  end if;
+  if not found then
+    select x.id into bad from (select distinct tenant_id, receipt_id as id from new_applications where receipt_id is not null) x
+      where not exists (select 1 from receipts r where r.tenant_id = x.tenant_id and r.id = x.id) limit 1;
+  end if;
+  if not found then
+    select x.id into bad from (select distinct tenant_id, item_id as id from new_applications where item_id is not null) x
+      where not exists (select 1 from items i where i.tenant_id = x.tenant_id and i.id = x.id) limit 1;
+  end if;
+  if found then
+    raise exception 'arbor: applications name %, which does not exist', bad.id
+      using errcode = '23503', hint = 'arbor.unknown_reference';
+  end if;
+  return null;
+end
+$fn$;
+create trigger applications_checked after insert on applications
+  referencing new table as new_applications for each statement execute function arbor_check_applications();
+create trigger receipts_no_delete before delete on receipts for each statement execute function arbor_forbid_change();
 
 -- What the ledger refers to is never deleted.
 create trigger entities_no_delete before delete on entities for each statement execute function arbor_forbid_change();

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { CurrencyCode } from '../../core/currency.ts';
 import { newId } from '../../core/ids.ts';
 import type { LocalDate } from '../../core/local-date.ts';
-import { type BulkColumn, insertMany } from '../../db/bulk.ts';
+import { anyText, type BulkColumn, insertMany } from '../../db/bulk.ts';
 import type { ImportHandlerArgs, ImportOutcome, ImportSpec } from '../imports/index.ts';
 import { type CustomerRef, findCustomersByNumbers, normalizeBankAccount } from '../parties/index.ts';
 import {
@@ -81,6 +81,8 @@ export async function importHistory(args: ImportHandlerArgs): Promise<ImportOutc
     currency text not null, payer_name text, payer_bank_account text, method text not null, memo text,
     account_number text, invoice_number text, kind text not null, applied bigint not null, reason_code text
   ) on commit drop`.execute(tx);
+  // Read back receipt by receipt (keyset pagination on reference, line).
+  await sql`create index on arbor_history_stage (reference, line)`.execute(tx);
 
   let rows = 0;
   let buffer: HistoryRow[] = [];
@@ -180,7 +182,7 @@ function createPoster(args: ImportHandlerArgs) {
         .selectFrom('items')
         .select(['id', 'number'])
         .where('tenant_id', '=', tenantId)
-        .where('number', 'in', numbers.slice(i, i + 5000))
+        .where('number', '=', anyText(numbers.slice(i, i + 5000)))
         .execute();
       for (const f of found) itemIdByNumber.set(f.number, f.id);
     }
@@ -191,7 +193,7 @@ function createPoster(args: ImportHandlerArgs) {
           .selectFrom('receipts')
           .select('reference')
           .where('tenant_id', '=', tenantId)
-          .where('reference', 'in', [...groups.keys()])
+          .where('reference', '=', anyText([...groups.keys()]))
           .execute()
       ).map((r) => r.reference),
     );
@@ -313,7 +315,7 @@ function createPoster(args: ImportHandlerArgs) {
     }
     await receivables.postReceipts(tx, receiptDrafts);
     const problems: BatchProblem[] = [];
-    await receivables.applyBatches(tx, batches, { collectProblems: problems, receipts: states });
+    await receivables.applyBatches(tx, batches, { collectProblems: problems, receipts: states, items });
     for (const p of problems) {
       const ref = batches[p.index]?.receiptId
         ? states.get(batches[p.index]?.receiptId ?? '')?.reference

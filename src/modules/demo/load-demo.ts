@@ -20,6 +20,8 @@ export interface LoadDemoOptions {
   readonly months: number;
   /** Called as each file of the demo starts loading. */
   readonly onStep?: (step: string, rows: number) => void;
+  /** Called as each file of the demo is loaded, with the seconds it took. */
+  readonly onStepDone?: (step: string, seconds: number) => void;
 }
 
 export interface LoadDemoResult {
@@ -87,7 +89,9 @@ export async function loadDemo(ctx: ServiceContext, options: LoadDemoOptions): P
     options.onStep?.(step.kind, records.length);
     const header = [...step.spec.required, ...step.spec.optional].filter((c) => records.some((r) => c in r));
     const source = tableFromRecords(`demo/${step.kind}.csv`, header, records);
+    const started = performance.now();
     imports.push(await runImport(ctx, step.spec, source, step.handler, { progress: false }));
+    options.onStepDone?.(step.kind, (performance.now() - started) / 1000);
   }
   return {
     alreadyLoaded: false,

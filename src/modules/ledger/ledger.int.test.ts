@@ -89,6 +89,33 @@ describe('ledger', () => {
     expect(lines.map((l) => l.amount_minor).sort()).toEqual([-700n, 700n]);
   });
 
+  it('refuses, per statement, lines without their entry, accounts of another entity, and items of unknown customers', async () => {
+    const ledger = createLedgerService(t.ctx);
+    const accounts = await ledger.chartFor(t.database.db, entityId);
+    await expect(
+      sql`insert into journal_lines (tenant_id, entry_id, line_no, entity_id, account_id, entry_date, currency, amount_minor)
+        values (${t.ctx.tenantId}, 'je_missing', 1, ${entityId}, ${accounts.get('cash')}, '2026-06-01', 'USD', 5),
+               (${t.ctx.tenantId}, 'je_missing', 2, ${entityId}, ${accounts.get('suspense')}, '2026-06-01', 'USD', -5)`.execute(
+        t.database.db,
+      ),
+    ).rejects.toThrow(/lines of je_missing have no entry/);
+    const e = entry('2026-06-05', 40n);
+    await ledger.post(t.database.db, [e]);
+    await expect(
+      sql`insert into journal_lines (tenant_id, entry_id, line_no, entity_id, account_id, entry_date, currency, amount_minor)
+        values (${t.ctx.tenantId}, ${e.id}, 9, ${entityId}, 'gla_of_someone_else', '2026-06-05', 'USD', 5),
+               (${t.ctx.tenantId}, ${e.id}, 10, ${entityId}, ${accounts.get('suspense')}, '2026-06-05', 'USD', -5)`.execute(
+        t.database.db,
+      ),
+    ).rejects.toThrow(/not an account of the entity/);
+    await expect(
+      sql`insert into items (tenant_id, id, entity_id, customer_id, type, number, issue_date, due_date, currency,
+          amount_minor, open_minor, journal_entry_id)
+        values (${t.ctx.tenantId}, 'itm_x', ${entityId}, 'cus_nobody', 'invoice', 'NOBODY-1', '2026-06-01', '2026-07-01',
+          'USD', 100, 100, ${e.id})`.execute(t.database.db),
+    ).rejects.toThrow(/unknown customer cus_nobody/);
+  });
+
   it('corrects by reversal, once', async () => {
     const ledger = createLedgerService(t.ctx);
     const e = entry('2026-06-03', 250n);

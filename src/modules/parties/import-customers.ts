@@ -4,7 +4,7 @@ import { type CurrencyCode, parseCurrency } from '../../core/currency.ts';
 import { newId } from '../../core/ids.ts';
 import { parseAmount } from '../../core/money.ts';
 import { parsePaymentTerms } from '../../core/payment-terms.ts';
-import { type BulkColumn, insertMany } from '../../db/bulk.ts';
+import { anyText, type BulkColumn, insertMany } from '../../db/bulk.ts';
 import type { CustomersTable } from '../../db/schema.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { ImportHandlerArgs, ImportOutcome, ImportSpec } from '../imports/index.ts';
@@ -365,7 +365,7 @@ async function linkParents(
       .selectFrom('customers')
       .select(['id', 'account_number'])
       .where('tenant_id', '=', tenantId)
-      .where('account_number', 'in', wanted.slice(i, i + 5000))
+      .where('account_number', '=', anyText(wanted.slice(i, i + 5000)))
       .execute();
     for (const r of rows) found.set(r.account_number, r.id);
   }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { newId } from '../../core/ids.ts';
-import { insertMany } from '../../db/bulk.ts';
+import { anyText, insertMany } from '../../db/bulk.ts';
 import type { ImportHandlerArgs, ImportOutcome, ImportSpec } from '../imports/index.ts';
 import { parseBankAccountList } from './logic/bank-account.ts';
 
@@ -125,7 +125,7 @@ export async function importParties(args: ImportHandlerArgs): Promise<ImportOutc
       .selectFrom('customers')
       .select(['id', 'account_number'])
       .where('tenant_id', '=', tenantId)
-      .where('account_number', 'in', numbers.slice(i, i + 5000))
+      .where('account_number', '=', anyText(numbers.slice(i, i + 5000)))
       .execute();
     for (const c of found) customerIds.set(c.account_number, c.id);
   }
@@ -143,7 +143,7 @@ export async function importParties(args: ImportHandlerArgs): Promise<ImportOutc
       .selectFrom('parties')
       .select(['id', 'party_code'])
       .where('tenant_id', '=', tenantId)
-      .where('party_code', 'in', codes.slice(i, i + 5000))
+      .where('party_code', '=', anyText(codes.slice(i, i + 5000)))
       .execute();
     for (const p of found) existing.set(p.party_code, p.id);
   }

@@ -1,5 +1,6 @@
 import type { Executor } from '../../core/context.ts';
 import type { CurrencyCode } from '../../core/currency.ts';
+import { anyText } from '../../db/bulk.ts';
 
 export interface CustomerRef {
   id: string;
@@ -24,7 +25,7 @@ export async function findCustomersByNumbers(
       .selectFrom('customers')
       .select(['id', 'account_number', 'name', 'entity_id', 'currency', 'terms', 'parent_id'])
       .where('tenant_id', '=', tenantId)
-      .where('account_number', 'in', unique.slice(i, i + 5000))
+      .where('account_number', '=', anyText(unique.slice(i, i + 5000)))
       .execute();
     for (const r of rows) {
       out.set(r.account_number, {

@@ -181,6 +181,28 @@ describe('applications', () => {
     await expectInvariants();
   });
 
+  it('the database keeps posted items frozen and applications pointing at real rows', async () => {
+    await expect(
+      sql`update items set number = 'B-1-RENAMED' where tenant_id = ${t.ctx.tenantId} and number = 'B-1'`.execute(
+        t.database.db,
+      ),
+    ).rejects.toThrow(/B-1 is posted/);
+    await expect(sql`delete from items where number = 'B-1'`.execute(t.database.db)).rejects.toThrow(
+      /append-only/,
+    );
+    const entry = await t.database.db
+      .selectFrom('journal_entries')
+      .select('id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    await expect(
+      sql`insert into applications (tenant_id, id, entity_id, journal_entry_id, receipt_id, kind, currency, amount_minor,
+          status, applied_date, created_by)
+        values (${t.ctx.tenantId}, 'app_x', ${entityId}, ${entry.id}, 'rct_nowhere', 'on_account', 'USD', 1, 'manual',
+          '2026-06-01', 'test')`.execute(t.database.db),
+    ).rejects.toThrow(/rct_nowhere, which does not exist/);
+  });
+
   it('the database refuses an over-application that bypasses the service', async () => {
     await expect(
       sql`update items set open_minor = -1 where tenant_id = ${t.ctx.tenantId} and number = 'B-1'`.execute(

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../core/context.ts';
 import type { CurrencyCode } from '../../core/currency.ts';
 import type { LocalDate } from '../../core/local-date.ts';
-import { type BulkColumn, insertColumns } from '../../db/bulk.ts';
+import { anyText, type BulkColumn, insertColumns } from '../../db/bulk.ts';
 import type { ItemState, ItemType, ReceiptState } from './logic/types.ts';
 
 export interface ItemRow {
@@ -227,7 +227,7 @@ export async function lockItems(
         'open_minor',
       ])
       .where('tenant_id', '=', tenantId)
-      .where('id', 'in', unique.slice(i, i + 5000))
+      .where('id', '=', anyText(unique.slice(i, i + 5000)))
       .orderBy('id')
       .forUpdate()
       .execute();
@@ -269,7 +269,7 @@ export async function lockReceipts(
         'customer_id',
       ])
       .where('tenant_id', '=', tenantId)
-      .where('id', 'in', unique.slice(i, i + 5000))
+      .where('id', '=', anyText(unique.slice(i, i + 5000)))
       .orderBy('id')
       .forUpdate()
       .execute();
@@ -302,7 +302,7 @@ export async function findItemIdsByNumber(
       .selectFrom('items')
       .select(['id', 'number'])
       .where('tenant_id', '=', tenantId)
-      .where('number', 'in', unique.slice(i, i + 5000))
+      .where('number', '=', anyText(unique.slice(i, i + 5000)))
       .execute();
     for (const r of rows) out.set(r.number, r.id);
   }

@@ -3,6 +3,7 @@ import type { CurrencyCode } from '../../core/currency.ts';
 import { newId } from '../../core/ids.ts';
 import type { LocalDate } from '../../core/local-date.ts';
 import { formatAmount } from '../../core/money.ts';
+import { anyText } from '../../db/bulk.ts';
 import type { ApplicationKind, ApplicationStatus } from '../../db/schema.ts';
 import { recordAudit } from '../audit/index.ts';
 import { createLedgerService, type EntryDraft, type LedgerService } from '../ledger/index.ts';
@@ -119,11 +120,19 @@ export function createReceivablesService(
   async function applyBatches(
     ex: Executor,
     batches: readonly ApplicationBatchDraft[],
-    options: { collectProblems?: BatchProblem[]; receipts?: Map<string, ReceiptState> } = {},
+    options: {
+      collectProblems?: BatchProblem[];
+      /** Receipts and items the caller has already read (and locked) in this transaction. */
+      receipts?: Map<string, ReceiptState>;
+      items?: Map<string, ItemState>;
+    } = {},
   ): Promise<ApplyResult> {
     if (batches.length === 0) return { entryIds: [], applicationIds: [], createdItemIds: [] };
-    const itemIds = batches.flatMap((b) => b.rows.flatMap((r) => (r.itemId ? [r.itemId] : [])));
-    const items = await lockItems(ex, tenantId, itemIds);
+    const itemIds = batches.flatMap((b) =>
+      b.rows.flatMap((r) => (r.itemId && !options.items?.has(r.itemId) ? [r.itemId] : [])),
+    );
+    const items = new Map<string, ItemState>(options.items ?? []);
+    for (const [id, item] of await lockItems(ex, tenantId, itemIds)) items.set(id, item);
     const receiptIds = batches.flatMap((b) =>
       b.receiptId && !options.receipts?.has(b.receiptId) ? [b.receiptId] : [],
     );
@@ -290,7 +299,7 @@ export function createReceivablesService(
       .selectFrom('applications')
       .selectAll()
       .where('tenant_id', '=', tenantId)
-      .where('id', 'in', ids)
+      .where('id', '=', anyText(ids))
       .orderBy('id')
       .forUpdate()
       .execute();
@@ -312,7 +321,7 @@ export function createReceivablesService(
       .selectFrom('applications')
       .select(['reversal_of'])
       .where('tenant_id', '=', tenantId)
-      .where('reversal_of', 'in', ids)
+      .where('reversal_of', '=', anyText(ids))
       .execute();
     if (already.length > 0) {
       throw receivablesError(

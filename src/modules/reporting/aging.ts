@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Executor, ServiceContext } from '../../core/context.ts';
 import type { CurrencyCode } from '../../core/currency.ts';
 import type { LocalDate } from '../../core/local-date.ts';
+import { anyText } from '../../db/bulk.ts';
 import { createLedgerService } from '../ledger/index.ts';
 import { findEntityByCode, tenancyError } from '../tenancy/index.ts';
 import {
@@ -310,7 +311,7 @@ async function loadMissingCustomers(
         .selectFrom('customers')
         .select(['id', 'account_number', 'name', 'parent_id'])
         .where('tenant_id', '=', tenantId)
-        .where('id', 'in', wanted.slice(i, i + 5000))
+        .where('id', '=', anyText(wanted.slice(i, i + 5000)))
         .execute();
       for (const r of rows)
         known.set(r.id, { accountNumber: r.account_number, name: r.name, parentId: r.parent_id });
