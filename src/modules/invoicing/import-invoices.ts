@@ -3,7 +3,7 @@ import type { CurrencyCode } from '../../core/currency.ts';
 import { newId } from '../../core/ids.ts';
 import { type LocalDate, maxDate } from '../../core/local-date.ts';
 import type { ImportHandlerArgs, ImportOutcome, ImportSpec } from '../imports/index.ts';
-import { type CustomerRef, findCustomersByNumbers } from '../parties/index.ts';
+import { type CustomerRef, findAllCustomers, findCustomersByNumbers } from '../parties/index.ts';
 import {
   type ApplicationBatchDraft,
   type BatchProblem,
@@ -216,30 +216,7 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
 const PRELOAD_LIMIT = 250_000;
 
 async function preloadCustomers(ex: Executor, tenantId: number): Promise<Map<string, CustomerRef | null>> {
-  const map = new Map<string, CustomerRef | null>();
-  const count = await ex
-    .selectFrom('customers')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('tenant_id', '=', tenantId)
-    .executeTakeFirstOrThrow();
-  if (Number(count.n) > PRELOAD_LIMIT) return map;
-  const rows = await ex
-    .selectFrom('customers')
-    .select(['id', 'account_number', 'name', 'entity_id', 'currency', 'terms', 'parent_id'])
-    .where('tenant_id', '=', tenantId)
-    .execute();
-  for (const r of rows) {
-    map.set(r.account_number, {
-      id: r.id,
-      accountNumber: r.account_number,
-      name: r.name,
-      entityId: r.entity_id,
-      currency: r.currency as CurrencyCode,
-      terms: r.terms,
-      parentId: r.parent_id,
-    });
-  }
-  return map;
+  return new Map<string, CustomerRef | null>((await findAllCustomers(ex, tenantId, PRELOAD_LIMIT)) ?? []);
 }
 
 /** Applies each credit memo to its `applies_to` invoice, in file order, up to the invoice's open amount. */

@@ -11,6 +11,7 @@ import type { ImportHandlerArgs, ImportOutcome, ImportSpec } from '../imports/in
 import type { TableRow } from '../tabular/index.ts';
 import { findEntities, getDefaultEntity } from '../tenancy/index.ts';
 import { parseBankAccountList } from './logic/bank-account.ts';
+import { findCustomersByNumbers } from './parties.repo.ts';
 
 export const CUSTOMERS_SPEC: ImportSpec = {
   kind: 'customers',
@@ -358,17 +359,12 @@ async function linkParents(
   if (links.length === 0) return;
   const { tx, ctx, issues } = args;
   const tenantId = ctx.tenantId;
-  const wanted = [...new Set(links.map((l) => l.parent).filter((p) => p !== ''))];
-  const found = new Map<string, string>();
-  for (let i = 0; i < wanted.length; i += 5000) {
-    const rows = await tx
-      .selectFrom('customers')
-      .select(['id', 'account_number'])
-      .where('tenant_id', '=', tenantId)
-      .where('account_number', '=', anyText(wanted.slice(i, i + 5000)))
-      .execute();
-    for (const r of rows) found.set(r.account_number, r.id);
-  }
+  const refs = await findCustomersByNumbers(
+    tx,
+    tenantId,
+    links.map((l) => l.parent).filter((p) => p !== ''),
+  );
+  const found = new Map([...refs].map(([n, c]) => [n, c.id]));
   for (const l of links) {
     if (l.parent && !found.has(l.parent)) {
       issues.add(

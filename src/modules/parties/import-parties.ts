@@ -3,6 +3,7 @@ import { newId } from '../../core/ids.ts';
 import { anyText, insertMany } from '../../db/bulk.ts';
 import type { ImportHandlerArgs, ImportOutcome, ImportSpec } from '../imports/index.ts';
 import { parseBankAccountList } from './logic/bank-account.ts';
+import { findCustomersByNumbers } from './parties.repo.ts';
 
 export const PARTIES_SPEC: ImportSpec = {
   kind: 'parties',
@@ -118,17 +119,12 @@ export async function importParties(args: ImportHandlerArgs): Promise<ImportOutc
   }
 
   // Customers must exist already.
-  const customerIds = new Map<string, string>();
-  const numbers = [...new Set(relationships.map((r) => r.accountNumber))];
-  for (let i = 0; i < numbers.length; i += 5000) {
-    const found = await tx
-      .selectFrom('customers')
-      .select(['id', 'account_number'])
-      .where('tenant_id', '=', tenantId)
-      .where('account_number', '=', anyText(numbers.slice(i, i + 5000)))
-      .execute();
-    for (const c of found) customerIds.set(c.account_number, c.id);
-  }
+  const found = await findCustomersByNumbers(
+    tx,
+    tenantId,
+    relationships.map((r) => r.accountNumber),
+  );
+  const customerIds = new Map([...found].map(([n, c]) => [n, c.id]));
   for (const r of relationships) {
     if (!customerIds.has(r.accountNumber)) {
       issues.add(r.line, 'account_number', `unknown customer "${r.accountNumber}"; import customers first`);

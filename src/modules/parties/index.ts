@@ -2,4 +2,9 @@ export { CUSTOMERS_SPEC, DEFAULT_TERMS, importCustomers } from './import-custome
 export { importParties, PARTIES_SPEC, PARTY_KINDS, PARTY_ROLES } from './import-parties.ts';
 export { bankAccountProblem, normalizeBankAccount, parseBankAccountList } from './logic/bank-account.ts';
 export { partiesError } from './parties.errors.ts';
-export { type CustomerRef, findCustomerByNumber, findCustomersByNumbers } from './parties.repo.ts';
+export {
+  type CustomerRef,
+  findAllCustomers,
+  findCustomerByNumber,
+  findCustomersByNumbers,
+} from './parties.repo.ts';

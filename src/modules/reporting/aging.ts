@@ -171,19 +171,7 @@ export async function buildAgingReport(
     const key = `${customerId}|${currency}`;
     let row = rows.get(key);
     if (!row) {
-      row = {
-        customerId,
-        accountNumber: '',
-        name: '',
-        parentAccountNumber: null,
-        currency,
-        buckets: buckets.map(() => 0n),
-        credits: 0n,
-        balance: 0n,
-        unapplied: 0n,
-        net: 0n,
-        customers: 1,
-      };
+      row = emptyRow(customerId, '', currency, buckets.length, 1);
       rows.set(key, row);
       customerIds.add(customerId);
     }
@@ -234,19 +222,7 @@ export async function buildAgingReport(
   for (const r of result) {
     let t = totals.get(r.currency);
     if (!t) {
-      t = {
-        customerId: null,
-        accountNumber: 'TOTAL',
-        name: '',
-        parentAccountNumber: null,
-        currency: r.currency,
-        buckets: buckets.map(() => 0n),
-        credits: 0n,
-        balance: 0n,
-        unapplied: 0n,
-        net: 0n,
-        customers: 0,
-      };
+      t = emptyRow(null, 'TOTAL', r.currency, buckets.length, 0);
       totals.set(r.currency, t);
     }
     r.buckets.forEach((b, i) => {
@@ -259,27 +235,37 @@ export async function buildAgingReport(
     t.customers += r.customers;
   }
   for (const [currency, amount] of unidentified) {
-    const t = totals.get(currency);
-    if (t) {
-      t.unapplied += amount;
-      t.net += amount;
-    } else {
-      totals.set(currency, {
-        customerId: null,
-        accountNumber: 'TOTAL',
-        name: '',
-        parentAccountNumber: null,
-        currency,
-        buckets: buckets.map(() => 0n),
-        credits: 0n,
-        balance: 0n,
-        unapplied: amount,
-        net: amount,
-        customers: 0,
-      });
+    let t = totals.get(currency);
+    if (!t) {
+      t = emptyRow(null, 'TOTAL', currency, buckets.length, 0);
+      totals.set(currency, t);
     }
+    t.unapplied += amount;
+    t.net += amount;
   }
   return { asOf, basis, buckets, source, by, rows: result, unidentified, totals };
+}
+
+function emptyRow(
+  customerId: string | null,
+  accountNumber: string,
+  currency: CurrencyCode,
+  bucketCount: number,
+  customers: number,
+): AgingRow {
+  return {
+    customerId,
+    accountNumber,
+    name: '',
+    parentAccountNumber: null,
+    currency,
+    buckets: new Array<bigint>(bucketCount).fill(0n),
+    credits: 0n,
+    balance: 0n,
+    unapplied: 0n,
+    net: 0n,
+    customers,
+  };
 }
 
 interface CustomerName {
