@@ -1,8 +1,8 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IMPORTERS } from '../../src/cli/commands/import.ts';
 import type { ServiceContext } from '../../src/core/context.ts';
+import { IMPORTERS } from '../../src/modules/importers/index.ts';
 import { type ImportResult, runImport } from '../../src/modules/imports/index.ts';
 import { openTableFile } from '../../src/modules/tabular/index.ts';
 
@@ -20,7 +20,7 @@ export async function importCsv(
   counter++;
   const path = join(dir, name ?? `${kind}-${counter}.csv`);
   await writeFile(path, csv);
-  const importer = IMPORTERS[kind];
+  const importer = IMPORTERS[kind as keyof typeof IMPORTERS];
   if (!importer) throw new Error(`no importer ${kind}`);
   return runImport(ctx, importer.spec, await openTableFile(path), importer.handler, { progress: false });
 }

@@ -1,16 +1,7 @@
 import type { ServiceContext } from '../../core/context.ts';
-import { HISTORY_SPEC, importHistory } from '../cash-application/index.ts';
-import {
-  type ImportHandlerArgs,
-  type ImportOutcome,
-  type ImportResult,
-  type ImportSpec,
-  runImport,
-} from '../imports/index.ts';
-import { INVOICES_SPEC, importInvoices } from '../invoicing/index.ts';
-import { CUSTOMERS_SPEC, importCustomers, importParties, PARTIES_SPEC } from '../parties/index.ts';
+import { IMPORTERS } from '../importers/index.ts';
+import { type ImportResult, runImport } from '../imports/index.ts';
 import { tableFromRecords } from '../tabular/index.ts';
-import { ENTITIES_SPEC, importEntities } from '../tenancy/index.ts';
 import { demoError } from './demo.errors.ts';
 import { type DemoPortfolio, type DemoStats, generateDemoPortfolio } from './logic/generate-portfolio.ts';
 
@@ -31,16 +22,12 @@ export interface LoadDemoResult {
   readonly seconds: number;
 }
 
-const STEPS: readonly {
-  kind: keyof Omit<DemoPortfolio, 'stats'>;
-  spec: ImportSpec;
-  handler: (a: ImportHandlerArgs) => Promise<ImportOutcome>;
-}[] = [
-  { kind: 'entities', spec: ENTITIES_SPEC, handler: importEntities },
-  { kind: 'customers', spec: CUSTOMERS_SPEC, handler: importCustomers },
-  { kind: 'parties', spec: PARTIES_SPEC, handler: importParties },
-  { kind: 'invoices', spec: INVOICES_SPEC, handler: importInvoices },
-  { kind: 'history', spec: HISTORY_SPEC, handler: importHistory },
+const STEPS: readonly (keyof Omit<DemoPortfolio, 'stats'>)[] = [
+  'entities',
+  'customers',
+  'parties',
+  'invoices',
+  'history',
 ];
 
 /**
@@ -83,8 +70,9 @@ export async function loadDemo(ctx: ServiceContext, options: LoadDemoOptions): P
     );
   }
   const imports: ImportResult[] = [];
-  for (const step of STEPS) {
-    const records = portfolio[step.kind];
+  for (const kind of STEPS) {
+    const step = { kind, ...IMPORTERS[kind] };
+    const records = portfolio[kind];
     if (records.length === 0) continue;
     options.onStep?.(step.kind, records.length);
     const header = [...step.spec.required, ...step.spec.optional].filter((c) => records.some((r) => c in r));

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Executor, ServiceContext } from '../../core/context.ts';
 import type { AppError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
@@ -206,9 +205,4 @@ function duplicateError(
     `${file}: this ${kind} file was already imported (${prior.id}, from ${prior.file_name}, on ${prior.created_at.toISOString()}); nothing was changed`,
     { details: { import_id: prior.id } },
   );
-}
-
-/** sha256 of text, for content hashes of generated sources. */
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
