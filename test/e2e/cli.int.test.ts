@@ -96,7 +96,7 @@ describe('arbor command line', () => {
     const table = await arbor(['report', 'aging']);
     expect(table.code).toBe(0);
     expect(table.out).toMatch(/Aging as of 2026-06-30 by due date/);
-    expect(table.out).toMatch(/TOTAL +2 accounts +USD +433\.45 +1200\.00/);
+    expect(table.out).toMatch(/TOTAL +2 accounts +USD +433\.45 +1,200\.00/);
     const json = JSON.parse((await arbor(['report', 'aging', '--format', 'json'])).out);
     expect(json.totals).toEqual([
       expect.objectContaining({ currency: 'USD', balance: '1633.45', unapplied: '-700.00', net: '933.45' }),

@@ -1,7 +1,7 @@
 import type { CurrencyCode } from '../../core/currency.ts';
 import { AppError } from '../../core/errors.ts';
 import { isLocalDate, type LocalDate } from '../../core/local-date.ts';
-import { formatAmount } from '../../core/money.ts';
+import { formatAmount, formatMoneyForDisplay } from '../../core/money.ts';
 import {
   type AgingReport,
   type AgingRow,
@@ -121,7 +121,9 @@ function agingColumns(report: AgingReport, forPeople: boolean): TabularColumn[] 
 }
 
 function agingCells(row: AgingRow, forPeople: boolean): string[] {
-  const f = (v: bigint) => formatAmount(v, row.currency);
+  // People read 1,143,959,931.59; tools get the contract's plain decimal strings.
+  const f = (v: bigint) =>
+    forPeople ? formatMoneyForDisplay(v, row.currency) : formatAmount(v, row.currency);
   const name = forPeople && row.name.length > 36 ? `${row.name.slice(0, 35)}…` : row.name;
   return [
     row.accountNumber,

@@ -81,58 +81,51 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
       ),
   );
 
+  /**
+   * A control account against its subledger, per entity and currency. `sign` turns the account's
+   * debit-positive balance into the subledger's sign (unapplied cash is a credit balance).
+   */
+  const tie = async (
+    role: string,
+    sign: 1n | -1n,
+    subledger: 'items' | 'receipts',
+    labels: [string, string],
+  ) => {
+    const column = subledger === 'items' ? sql.ref('open_minor') : sql.ref('unapplied_minor');
+    const rows = (
+      await sql<{ entity: string; currency: string; gl: bigint; sub: bigint }>`
+        with gl as (
+          select l.entity_id, l.currency, ${sign} * sum(l.amount_minor) as amount from journal_lines l
+          join gl_accounts a on a.tenant_id = l.tenant_id and a.id = l.account_id and a.role = ${role}
+          where l.tenant_id = ${t} group by 1, 2),
+        sub as (select entity_id, currency, sum(${column}) as amount from ${sql.table(subledger)}
+                where tenant_id = ${t} group by 1, 2)
+        select coalesce(gl.entity_id, sub.entity_id) as entity, coalesce(gl.currency, sub.currency) as currency,
+          coalesce(gl.amount, 0)::bigint as gl, coalesce(sub.amount, 0)::bigint as sub
+        from gl full join sub on gl.entity_id = sub.entity_id and gl.currency = sub.currency
+        where coalesce(gl.amount, 0) <> coalesce(sub.amount, 0)`.execute(ex)
+    ).rows;
+    return {
+      count: rows.length,
+      examples: rows.map(
+        (r) =>
+          `entity ${r.entity} ${r.currency}: ${labels[0]} ${fmt(r.gl, r.currency)}, ${labels[1]} ${fmt(r.sub, r.currency)}`,
+      ),
+    };
+  };
+
   await run(
     'ar_control_ties',
     'AR control equals the sum of open items, per entity and currency',
     async () => `${await count('entities')} entities`,
-    async () => {
-      const rows = (
-        await sql<{ entity: string; currency: string; gl: bigint; sub: bigint }>`
-          with gl as (
-            select l.entity_id, l.currency, sum(l.amount_minor) as amount from journal_lines l
-            join gl_accounts a on a.tenant_id = l.tenant_id and a.id = l.account_id and a.role = 'ar_control'
-            where l.tenant_id = ${t} group by 1, 2),
-          sub as (select entity_id, currency, sum(open_minor) as amount from items where tenant_id = ${t} group by 1, 2)
-          select coalesce(gl.entity_id, sub.entity_id) as entity, coalesce(gl.currency, sub.currency) as currency,
-            coalesce(gl.amount, 0)::bigint as gl, coalesce(sub.amount, 0)::bigint as sub
-          from gl full join sub on gl.entity_id = sub.entity_id and gl.currency = sub.currency
-          where coalesce(gl.amount, 0) <> coalesce(sub.amount, 0)`.execute(ex)
-      ).rows;
-      return {
-        count: rows.length,
-        examples: rows.map(
-          (r) =>
-            `entity ${r.entity} ${r.currency}: AR control ${fmt(r.gl, r.currency)}, open items ${fmt(r.sub, r.currency)}`,
-        ),
-      };
-    },
+    () => tie('ar_control', 1n, 'items', ['AR control', 'open items']),
   );
 
   await run(
     'unapplied_ties',
     "unapplied cash equals the receipts' unapplied amounts, per entity and currency",
     async () => `${await count('receipts')} receipts`,
-    async () => {
-      const rows = (
-        await sql<{ entity: string; currency: string; gl: bigint; sub: bigint }>`
-          with gl as (
-            select l.entity_id, l.currency, -sum(l.amount_minor) as amount from journal_lines l
-            join gl_accounts a on a.tenant_id = l.tenant_id and a.id = l.account_id and a.role = 'unapplied_cash'
-            where l.tenant_id = ${t} group by 1, 2),
-          sub as (select entity_id, currency, sum(unapplied_minor) as amount from receipts where tenant_id = ${t} group by 1, 2)
-          select coalesce(gl.entity_id, sub.entity_id) as entity, coalesce(gl.currency, sub.currency) as currency,
-            coalesce(gl.amount, 0)::bigint as gl, coalesce(sub.amount, 0)::bigint as sub
-          from gl full join sub on gl.entity_id = sub.entity_id and gl.currency = sub.currency
-          where coalesce(gl.amount, 0) <> coalesce(sub.amount, 0)`.execute(ex)
-      ).rows;
-      return {
-        count: rows.length,
-        examples: rows.map(
-          (r) =>
-            `entity ${r.entity} ${r.currency}: unapplied cash ${fmt(r.gl, r.currency)}, receipts ${fmt(r.sub, r.currency)}`,
-        ),
-      };
-    },
+    () => tie('unapplied_cash', -1n, 'receipts', ['unapplied cash', 'receipts']),
   );
 
   await run(
