@@ -53,14 +53,3 @@ export function assertBalanced(entry: EntryDraft): void {
     }
   }
 }
-
-/** Drops zero lines and merges lines that hit the same account for the same item, receipt and customer. */
-export function compactLines(lines: readonly PostingLine[]): PostingLine[] {
-  const merged = new Map<string, PostingLine>();
-  for (const l of lines) {
-    const key = `${l.role}|${l.currency}|${l.customerId ?? ''}|${l.itemId ?? ''}|${l.receiptId ?? ''}`;
-    const prior = merged.get(key);
-    merged.set(key, prior ? { ...prior, amountMinor: prior.amountMinor + l.amountMinor } : l);
-  }
-  return [...merged.values()].filter((l) => l.amountMinor !== 0n);
-}

@@ -4,10 +4,7 @@ import type { ApplicationKind, ApplicationStatus, ItemType } from '../../../db/s
 
 export type { ApplicationKind, ApplicationStatus, ItemType } from '../../../db/schema.ts';
 
-/** Debit items carry positive amounts, credit items negative ones. */
-export const DEBIT_ITEM_TYPES: readonly ItemType[] = ['invoice', 'debit_memo', 'deduction'];
-export const CREDIT_ITEM_TYPES: readonly ItemType[] = ['credit_memo', 'on_account'];
-
+/** Debit items (invoices, debit memos, deductions) carry positive amounts, credit items negative ones. */
 export function isCreditItemType(type: ItemType): boolean {
   return type === 'credit_memo' || type === 'on_account';
 }
@@ -69,9 +66,4 @@ export interface ApplicationBatchDraft {
 /** Kinds whose row settles an item's open amount. */
 export function settlesItem(kind: ApplicationKind): boolean {
   return kind === 'invoice' || kind === 'credit_memo';
-}
-
-/** Kinds whose row creates a new open item. */
-export function createsItem(kind: ApplicationKind): boolean {
-  return kind === 'deduction' || kind === 'on_account';
 }
