@@ -1,7 +1,7 @@
 export { buildApplicationPostings, type PostedRow } from './logic/build-application-postings.ts';
 export { buildItemPostings } from './logic/build-item-postings.ts';
 export { buildReceiptPostings } from './logic/build-receipt-postings.ts';
-export { checkApplicationBatch } from './logic/check-application-batch.ts';
+export { type BatchCheck, checkApplicationBatch } from './logic/check-application-batch.ts';
 export {
   type ApplicationBatchDraft,
   type ApplicationKind,

@@ -142,9 +142,9 @@ export function createReceivablesService(
     const good: { batch: ApplicationBatchDraft; receipt: ReceiptState | null }[] = [];
     batches.forEach((batch, index) => {
       const receipt = batch.receiptId ? (receipts.get(batch.receiptId) ?? null) : null;
-      const problems =
+      const { problems, overApplied } =
         batch.receiptId && !receipt
-          ? [`receipt ${batch.receiptId} not found`]
+          ? { problems: [`receipt ${batch.receiptId} not found`], overApplied: false }
           : checkApplicationBatch(batch, items, receipt);
       if (problems.length === 0) {
         good.push({ batch, receipt });
@@ -154,9 +154,7 @@ export function createReceivablesService(
         options.collectProblems.push({ index, sourceLine: batch.sourceLine, problems });
         return;
       }
-      const code = problems.some((p) => p.includes(' open; cannot apply') || p.includes('unapplied'))
-        ? 'receivables.over_application'
-        : 'receivables.invalid_application';
+      const code = overApplied ? 'receivables.over_application' : 'receivables.invalid_application';
       throw receivablesError(code, problems.join('; '), { details: { problems } });
     });
     if (options.collectProblems && options.collectProblems.length > 0) {

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { CurrencyCode } from '../../../core/currency.ts';
 import type { LocalDate } from '../../../core/local-date.ts';
 import { checkApplicationBatch } from './check-application-batch.ts';
+
+const check = (...args: Parameters<typeof checkApplicationBatch>) => checkApplicationBatch(...args).problems;
+
 import type { ApplicationBatchDraft, ItemState, ReceiptState } from './types.ts';
 
 const USD = 'USD' as CurrencyCode;
@@ -47,7 +50,7 @@ describe('checkApplicationBatch', () => {
       ['c', item('c', -300n)],
     ]);
     const r = receipt(800n);
-    const problems = checkApplicationBatch(
+    const problems = check(
       batch([
         { kind: 'invoice', amountMinor: 1000n, itemId: 'a', customerId: null },
         { kind: 'credit_memo', amountMinor: -300n, itemId: 'c', customerId: null },
@@ -66,18 +69,10 @@ describe('checkApplicationBatch', () => {
     const items = new Map([['a', item('a', 1000n)]]);
     const r = receipt(2000n);
     expect(
-      checkApplicationBatch(
-        batch([{ kind: 'invoice', amountMinor: 700n, itemId: 'a', customerId: null }]),
-        items,
-        r,
-      ),
+      check(batch([{ kind: 'invoice', amountMinor: 700n, itemId: 'a', customerId: null }]), items, r),
     ).toEqual([]);
     expect(
-      checkApplicationBatch(
-        batch([{ kind: 'invoice', amountMinor: 400n, itemId: 'a', customerId: null }]),
-        items,
-        r,
-      ),
+      check(batch([{ kind: 'invoice', amountMinor: 400n, itemId: 'a', customerId: null }]), items, r),
     ).toEqual(['A has 3.00 open; cannot apply 4.00']);
     expect(items.get('a')?.openMinor).toBe(300n);
   });
@@ -90,7 +85,7 @@ describe('checkApplicationBatch', () => {
       ['c', item('c', -300n)],
     ]);
     const r = receipt(100n);
-    const problems = checkApplicationBatch(
+    const problems = check(
       batch([
         { kind: 'invoice', amountMinor: 1001n, itemId: 'a', customerId: null },
         { kind: 'invoice', amountMinor: 10n, itemId: 'late', customerId: null },
@@ -123,14 +118,14 @@ describe('checkApplicationBatch', () => {
       ['c', item('c', -300n)],
     ]);
     expect(
-      checkApplicationBatch(
+      check(
         batch([{ kind: 'invoice', amountMinor: 300n, itemId: 'a', customerId: null }], { receiptId: null }),
         items,
         null,
       ),
     ).toEqual(['without a receipt the rows must sum to zero; they sum to 3.00']);
     expect(
-      checkApplicationBatch(
+      check(
         batch([{ kind: 'invoice', amountMinor: 300n, itemId: 'a', customerId: null }], {
           appliedDate: '2026-01-15' as LocalDate,
         }),
