@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -177,4 +177,6 @@ describe('arbor command line', () => {
   });
 });
 
-afterAll(async () => {});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});

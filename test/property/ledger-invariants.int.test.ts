@@ -105,7 +105,6 @@ async function runSequence(ops: Op[]): Promise<void> {
   }
   const receivables = createReceivablesService(ctx);
   let n = 0;
-  let refused = 0;
   for (const op of ops) {
     try {
       await db.transaction().execute(async (tx) => {
@@ -265,7 +264,6 @@ async function runSequence(ops: Op[]): Promise<void> {
     } catch (e) {
       // Refusals are expected (over-application, unbalanced partial reversal, …); anything else is a bug.
       if (!isAppError(e) || (e.kind !== 'invalid' && e.kind !== 'conflict')) throw e;
-      refused++;
       done.refused++;
       if (process.env.ARBOR_PROPERTY_DEBUG) console.log(op.op, e.message);
     }
@@ -281,7 +279,6 @@ async function runSequence(ops: Op[]): Promise<void> {
   const fast = await buildAgingReport(ctx, { asOf });
   const rebuilt = await buildAgingReport(ctx, { asOf, fromLedger: true });
   expect(rebuilt.rows).toEqual(fast.rows);
-  expect(refused).toBeLessThanOrEqual(ops.length);
 }
 
 describe('ledger invariants under random activity', () => {
