@@ -1,0 +1,27 @@
+// Bank and remittance file parsers (BAI2, camt, MT940/MT942, NACHA, lockbox, OFX, bank CSV). The
+// module's only public surface. The parsers share one event model (model.ts): spec section 4.
+
+export { decimalFromMinor, exponentOf, minorFromDecimal, normalizeDecimal } from './amounts.ts';
+export { type BankFilesErrorCode, bankFilesError, unreadable } from './bank-files.errors.ts';
+export { LineSplitter } from './lines.ts';
+export {
+  type AchEntry,
+  type BankFileFormat,
+  type Claim,
+  type ClaimAdjustment,
+  type ClaimPayment,
+  collectParse,
+  type Direction,
+  type FormatParser,
+  type ParsedFile,
+  type ParserFactory,
+  type ParserOptions,
+  type ParseSink,
+  type ParseWarning,
+  type Remittance,
+  type RemittanceAdjustment,
+  type RemittanceLine,
+  type StatementEntry,
+  type StatementInfo,
+} from './model.ts';
+export { parseText } from './parse-text.ts';
