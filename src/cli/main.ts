@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.ts';
 import { exportApplicationsCommand } from './commands/export.ts';
 import { importCommands } from './commands/import.ts';
 import { initCommand } from './commands/init.ts';
+import { parseCommand } from './commands/parse.ts';
 import { periodCommands } from './commands/period.ts';
 import { agingCommand, statementCommand } from './commands/report.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   agingCommand,
   statementCommand,
   exportApplicationsCommand,
+  parseCommand,
   checkCommand,
   ...periodCommands,
   demoCommand,

@@ -25,3 +25,10 @@ export {
   type StatementInfo,
 } from './model.ts';
 export { parseText } from './parse-text.ts';
+export {
+  type BankCsvMapping,
+  type BankCsvOptions,
+  createBankCsvParser,
+  parseBankCsvMapping,
+  ZBankCsvMapping,
+} from './parsers/bank-csv.ts';

@@ -11,6 +11,7 @@ export class LineSplitter {
   constructor(private readonly onLine: (text: string, line: number) => void) {}
 
   push(chunk: string): void {
+    if (chunk === '') return;
     let text = this.rest + chunk;
     this.rest = '';
     if (this.pendingCr) {

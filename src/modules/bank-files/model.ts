@@ -221,5 +221,10 @@ export function collectParse(format: BankFileFormat): { sink: ParseSink; result:
       doc.warnings.push(w);
     },
   };
-  return { sink, result: () => doc };
+  // Keys in the order of spec section 4.
+  const result = (): ParsedFile => {
+    const { warnings, ...rest } = doc;
+    return { ...rest, warnings };
+  };
+  return { sink, result };
 }

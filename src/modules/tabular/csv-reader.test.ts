@@ -44,6 +44,16 @@ describe('parseCsv', () => {
     ]);
   });
 
+  it('splits on another delimiter when asked, and refuses a delimiter that cannot work', async () => {
+    expect(await parse('a;"b;c";d\n;x,y;\n', { delimiter: ';' })).toEqual([
+      { line: 1, fields: ['a', 'b;c', 'd'] },
+      { line: 2, fields: ['', 'x,y', ''] },
+    ]);
+    expect(await parse('a\tb\n', { delimiter: '\t' })).toEqual([{ line: 1, fields: ['a', 'b'] }]);
+    await expect(parse('a', { delimiter: '"' })).rejects.toThrow(/delimiter/);
+    await expect(parse('a', { delimiter: ';;' })).rejects.toThrow(/delimiter/);
+  });
+
   it('reads the last record without a line break and keeps empty fields', async () => {
     expect(await parse('a,,c\n,\nx,y,')).toEqual([
       { line: 1, fields: ['a', '', 'c'] },

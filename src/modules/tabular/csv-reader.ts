@@ -23,7 +23,6 @@ export type CsvRecord = { line: number; fields: string[] } | { line: number; err
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
-const COMMA = 44;
 
 // Parser states.
 const RECORD_START = 0; // between records: skip blank lines
@@ -42,6 +41,8 @@ export interface CsvOptions {
    * an error and parsing resumes at the next line break.
    */
   maxFieldLength?: number;
+  /** The field separator, one character (default `,`; bank exports also use `;` and tab). */
+  delimiter?: string;
 }
 
 const DEFAULT_MAX_FIELD_LENGTH = 1 << 20;
@@ -101,9 +102,19 @@ export class CsvParser {
   /** Some input decoded to U+FFFD: check completed records for it. */
   private suspect = false;
   private readonly maxFieldLength: number;
+  private readonly separator: number;
+  /** The highest of the separator, CR, LF and quote: characters above it are plain data. */
+  private readonly highestSpecial: number;
 
   constructor(options: CsvOptions = {}) {
     this.maxFieldLength = options.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH;
+    const delimiter = options.delimiter ?? ',';
+    if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r')
+      throw new Error(
+        `CSV delimiter must be one character other than a quote or line break, got ${JSON.stringify(delimiter)}`,
+      );
+    this.separator = delimiter.charCodeAt(0);
+    this.highestSpecial = Math.max(this.separator, QUOTE);
   }
 
   push(input: string, out: CsvRecord[]): void {
@@ -118,6 +129,8 @@ export class CsvParser {
 
     let state = this.state;
     let line = this.line;
+    const separator = this.separator;
+    const highestSpecial = this.highestSpecial;
     let i = 0;
     // Start of the current field's text within this chunk.
     let segStart = 0;
@@ -158,8 +171,9 @@ export class CsvParser {
           let c = 0;
           for (; j < len; j++) {
             c = text.charCodeAt(j);
-            // Every delimiter is at most ',' (44); most data characters are above it.
-            if (c <= COMMA && (c === COMMA || c === LF || c === CR || c === QUOTE)) break;
+            // Every special character is at most highestSpecial (',' = 44 by default); most data
+            // characters are above it.
+            if (c <= highestSpecial && (c === separator || c === LF || c === CR || c === QUOTE)) break;
           }
           if (j === len) {
             this.pending += text.slice(segStart, len);
@@ -186,7 +200,7 @@ export class CsvParser {
           this.fields.push(this.pending === '' ? value : this.pending + value);
           this.pending = '';
           i = j + 1;
-          if (c === COMMA) {
+          if (c === separator) {
             state = FIELD_START;
           } else {
             line++;
@@ -230,7 +244,7 @@ export class CsvParser {
             state = QUOTED;
             i++;
             segStart = i;
-          } else if (c === COMMA) {
+          } else if (c === separator) {
             this.fields.push(this.pending);
             this.pending = '';
             state = FIELD_START;

@@ -2,7 +2,7 @@
 // surface: other modules import from here, never from the files behind it.
 
 export { type BindHeaderResult, bindHeader, ColumnBinding, type HeaderSpec } from './bind-header.ts';
-export { type CsvOptions, type CsvRecord, parseCsv } from './csv-reader.ts';
+export { type CsvOptions, CsvParser, type CsvRecord, parseCsv } from './csv-reader.ts';
 export { displayWidth, formatTextTable, type TextTableColumn } from './format-table.ts';
 export { createProgressBar, type ProgressBar, type ProgressBarOptions } from './progress-bar.ts';
 export {

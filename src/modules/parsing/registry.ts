@@ -1,0 +1,27 @@
+import {
+  type BankCsvMapping,
+  bankFilesError,
+  createBankCsvParser,
+  type FormatParser,
+  type ParseSink,
+} from '../bank-files/index.ts';
+import type { DetectedFamily } from './detect-format.ts';
+
+/** The parser of each format family. */
+export function parserFor(
+  family: DetectedFamily | 'csv',
+  sink: ParseSink,
+  options: { fileName: string; mapping?: BankCsvMapping | undefined },
+): FormatParser {
+  switch (family) {
+    case 'csv':
+      if (options.mapping === undefined)
+        throw bankFilesError(
+          'bank_files.invalid_mapping',
+          `${options.fileName}: a bank CSV export needs a column mapping (--mapping FILE)`,
+        );
+      return createBankCsvParser(sink, { fileName: options.fileName, mapping: options.mapping });
+    default:
+      throw bankFilesError('bank_files.unknown_format', `${options.fileName}: no parser for ${family} yet`);
+  }
+}
