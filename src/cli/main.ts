@@ -1,5 +1,6 @@
 import { AppError, formatIssue, isAppError } from '../core/errors.ts';
 import type { Command } from './command.ts';
+import { bankAccountAddCommand, bankAccountListCommand, importBankCommand } from './commands/bank.ts';
 import { checkCommand } from './commands/check.ts';
 import { demoCommand } from './commands/demo.ts';
 import { exportApplicationsCommand } from './commands/export.ts';
@@ -14,6 +15,9 @@ import { type Io, resolveDbTarget } from './runtime.ts';
 export const COMMANDS: readonly Command[] = [
   initCommand,
   ...importCommands,
+  importBankCommand,
+  bankAccountAddCommand,
+  bankAccountListCommand,
   agingCommand,
   statementCommand,
   exportApplicationsCommand,

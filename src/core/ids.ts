@@ -20,6 +20,9 @@ export const ID_PREFIXES = {
   import: 'imp',
   audit: 'aud',
   period: 'per',
+  bankAccount: 'bka',
+  bankStatement: 'bks',
+  bankTransaction: 'btx',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -211,6 +211,70 @@ export interface ReceiptsTable {
   journal_entry_id: string;
   import_id: string | null;
   created_at: Timestamp;
+  bank_account_id: string | null;
+  value_date: DateCol | null;
+  end_to_end_id: string | null;
+  check_number: string | null;
+  bank_type_code: string | null;
+  returned_minor: Generated<bigint>;
+  returned_on: DateCol | null;
+  return_reason: string | null;
+}
+
+export interface BankAccountsTable {
+  tenant_id: number;
+  id: string;
+  entity_id: string;
+  account: string;
+  currency: string;
+  name: string | null;
+  created_at: Timestamp;
+}
+
+export interface BankStatementsTable {
+  tenant_id: number;
+  id: string;
+  import_id: string;
+  bank_account_id: string;
+  format: string;
+  sequence: number;
+  currency: string;
+  opening_minor: bigint | null;
+  closing_minor: bigint | null;
+  first_date: DateCol | null;
+  last_date: DateCol | null;
+  entry_count: number;
+  created_at: Timestamp;
+}
+
+export type BankTransactionDisposition = 'receipt' | 'return' | 'duplicate' | 'other';
+
+export interface BankTransactionsTable {
+  tenant_id: number;
+  id: string;
+  statement_id: string;
+  bank_account_id: string;
+  import_id: string;
+  line: number | null;
+  booking_date: DateCol;
+  value_date: DateCol | null;
+  direction: 'credit' | 'debit';
+  amount_minor: bigint;
+  currency: string;
+  reference: string | null;
+  type_code: string | null;
+  counterparty_name: string | null;
+  counterparty_account: string | null;
+  end_to_end_id: string | null;
+  check_number: string | null;
+  customer_reference: string | null;
+  remittance_text: string | null;
+  return_reason: string | null;
+  reversal: boolean;
+  disposition: BankTransactionDisposition;
+  receipt_id: string | null;
+  note: string | null;
+  created_at: Timestamp;
 }
 
 export type ApplicationKind =
@@ -280,6 +344,9 @@ export interface DB {
   party_bank_accounts: PartyBankAccountsTable;
   items: ItemsTable;
   receipts: ReceiptsTable;
+  bank_accounts: BankAccountsTable;
+  bank_statements: BankStatementsTable;
+  bank_transactions: BankTransactionsTable;
   applications: ApplicationsTable;
   audit_log: AuditLogTable;
 }

@@ -188,7 +188,7 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
 
   await run(
     'receipts_match_applications',
-    "each receipt's unapplied amount equals its amount less its applications, never below zero",
+    "each receipt's unapplied amount equals its amount less its applications and returns, never below zero",
     async () => `${await count('receipts')} receipts`,
     () =>
       collect(
@@ -197,11 +197,11 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
           with used as (select receipt_id, sum(amount_minor) as amount from applications
                         where tenant_id = ${t} and receipt_id is not null group by receipt_id)
           select 'receipt ' || r.reference || ': unapplied ' || r.unapplied_minor::text || ', amount ' || r.amount_minor::text ||
-                 ' less applied ' || coalesce(u.amount, 0)::text as msg
+                 ' less applied ' || coalesce(u.amount, 0)::text || ' less returned ' || r.returned_minor::text as msg
           from receipts r left join used u on u.receipt_id = r.id
           where r.tenant_id = ${t}
-            and (r.unapplied_minor <> r.amount_minor - coalesce(u.amount, 0)
-                 or r.unapplied_minor < 0 or r.unapplied_minor > r.amount_minor)`,
+            and (r.unapplied_minor <> r.amount_minor - r.returned_minor - coalesce(u.amount, 0)
+                 or r.unapplied_minor < 0 or r.unapplied_minor > r.amount_minor - r.returned_minor)`,
       ),
   );
 

@@ -20,6 +20,11 @@ export interface ParseFileOptions {
   mapping?: BankCsvMapping;
   /** Called after each chunk with the bytes read so far and the file's size (progress bars). */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /**
+   * Awaited after each chunk has been pushed: a consumer that writes what the sink collected (an
+   * import) does so here, so that neither the file nor its transactions are ever held whole.
+   */
+  afterChunk?: () => Promise<void>;
 }
 
 export interface ParseFileResult {
@@ -72,7 +77,9 @@ export async function parseBankFile(
     parser.push(chunk);
     read += chunk.length;
     options.onProgress?.(Math.min(read, size), size);
+    if (options.afterChunk) await options.afterChunk();
   }
   parser.end();
+  if (options.afterChunk) await options.afterChunk();
   return { family, format, encoding, bytes: size };
 }

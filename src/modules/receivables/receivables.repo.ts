@@ -92,6 +92,12 @@ export interface ReceiptRow {
   source: 'history' | 'bank' | 'manual';
   journalEntryId: string;
   importId: string | null;
+  /** What the bank's file says, for receipts read from one. */
+  bankAccountId?: string | null;
+  valueDate?: LocalDate | null;
+  endToEndId?: string | null;
+  checkNumber?: string | null;
+  bankTypeCode?: string | null;
 }
 
 const RECEIPT_COLUMNS: readonly (BulkColumn & { key: keyof ReceiptRow | 'tenant' })[] = [
@@ -112,6 +118,11 @@ const RECEIPT_COLUMNS: readonly (BulkColumn & { key: keyof ReceiptRow | 'tenant'
   { name: 'source', type: 'text', key: 'source' },
   { name: 'journal_entry_id', type: 'text', key: 'journalEntryId' },
   { name: 'import_id', type: 'text', key: 'importId' },
+  { name: 'bank_account_id', type: 'text', key: 'bankAccountId' },
+  { name: 'value_date', type: 'date', key: 'valueDate' },
+  { name: 'end_to_end_id', type: 'text', key: 'endToEndId' },
+  { name: 'check_number', type: 'text', key: 'checkNumber' },
+  { name: 'bank_type_code', type: 'text', key: 'bankTypeCode' },
 ];
 
 export async function insertReceipts(

@@ -1,0 +1,235 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSmallPortfolio } from '../../../test/support/small-portfolio.ts';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
+import type { CurrencyCode } from '../../core/currency.ts';
+import type { LocalDate } from '../../core/local-date.ts';
+import { parseBankCsvMapping } from '../bank-files/index.ts';
+import { checkLedger } from '../integrity/index.ts';
+import { createReceivablesService } from '../receivables/index.ts';
+import { buildAgingReport } from '../reporting/index.ts';
+import { importBankFile } from './import-bank-file.ts';
+
+const USD = 'USD' as CurrencyCode;
+const mapping = parseBankCsvMapping(
+  JSON.stringify({
+    account: '000123456789',
+    currency: 'USD',
+    columns: {
+      booking_date: 'date',
+      amount: 'amount',
+      reference: 'ref',
+      counterparty_name: 'payer',
+      counterparty_account: 'payer_account',
+      remittance_text: 'memo',
+      return_reason: 'return',
+    },
+  }),
+  'test.mapping.json',
+);
+const HEADER = 'date,amount,ref,payer,payer_account,memo,return';
+
+let t: TestDatabase;
+let dir: string;
+let n = 0;
+async function bankFile(rows: string[]): Promise<string> {
+  const path = join(dir, `bank-${++n}.csv`);
+  await writeFile(path, `${[HEADER, ...rows].join('\n')}\n`);
+  return path;
+}
+const importFile = (path: string, accept = false) =>
+  importBankFile(t.ctx, path, { mapping, progress: false, acceptControlMismatch: accept });
+
+async function counts() {
+  const db = t.database.db;
+  const one = async (
+    table: 'receipts' | 'bank_transactions' | 'bank_statements' | 'journal_entries' | 'imports',
+  ) =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((e) => e.fn.countAll<bigint>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return {
+    receipts: await one('receipts'),
+    transactions: await one('bank_transactions'),
+    statements: await one('bank_statements'),
+    entries: await one('journal_entries'),
+    imports: await one('imports'),
+  };
+}
+const receiptByRef = (reference: string) =>
+  t.database.db
+    .selectFrom('receipts')
+    .selectAll()
+    .where('reference', '=', reference)
+    .executeTakeFirstOrThrow();
+const openOf = async (number: string) =>
+  (
+    await t.database.db
+      .selectFrom('items')
+      .select('open_minor')
+      .where('number', '=', number)
+      .executeTakeFirstOrThrow()
+  ).open_minor;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  dir = await mkdtemp(join(tmpdir(), 'arbor-bank-'));
+  await loadSmallPortfolio(t.ctx);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('importing bank files', () => {
+  it('books credits as receipts that keep the bank’s details, and keeps other transactions unbooked', async () => {
+    const r = await importFile(
+      await bankFile([
+        '2026-06-20,300.00,BNK-1,Acme Holdings,021000021:111222333,INV-4,',
+        '2026-06-21,50.00,BNK-2,Somebody,,,',
+        '2026-06-22,-12.00,FEE-1,Bank,,service charge,',
+      ]),
+    );
+    expect(r).toMatchObject({
+      format: 'csv',
+      statements: 1,
+      transactions: 3,
+      receipts: { count: 2, amounts: { USD: '350.00' } },
+      other: 1,
+      duplicates: 0,
+      newBankAccounts: ['000123456789 USD → MAIN'],
+    });
+    const bnk1 = await receiptByRef('BNK-1');
+    expect(bnk1).toMatchObject({
+      amount_minor: 30000n,
+      unapplied_minor: 30000n,
+      payer_name: 'Acme Holdings',
+      payer_account: '021000021:111222333',
+      remittance_text: 'INV-4',
+      source: 'bank',
+      receipt_date: '2026-06-20',
+    });
+    expect(bnk1.bank_account_id).not.toBeNull();
+    const fee = await t.database.db
+      .selectFrom('bank_transactions')
+      .selectAll()
+      .where('reference', '=', 'FEE-1')
+      .executeTakeFirstOrThrow();
+    expect(fee).toMatchObject({
+      disposition: 'other',
+      direction: 'debit',
+      amount_minor: 1200n,
+      receipt_id: null,
+    });
+    expect((await checkLedger(t.ctx)).filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it('a return takes its receipt back: applications reversed, invoices reopened, aging shows them, check passes', async () => {
+    const receivables = createReceivablesService(t.ctx);
+    const bnk1 = await receiptByRef('BNK-1');
+    const inv4 = await t.database.db
+      .selectFrom('items')
+      .select(['id', 'customer_id'])
+      .where('number', '=', 'INV-4')
+      .executeTakeFirstOrThrow();
+    await receivables.applyBatches(t.database.db, [
+      {
+        entityId: bnk1.entity_id,
+        currency: USD,
+        appliedDate: '2026-06-20' as LocalDate,
+        receiptId: bnk1.id,
+        status: 'manual',
+        rows: [{ kind: 'invoice', amountMinor: 30000n, itemId: inv4.id, customerId: null }],
+      },
+    ]);
+    expect(await openOf('INV-4')).toBe(0n);
+    const before = await counts();
+
+    const r = await importFile(
+      await bankFile([
+        '2026-06-25,-300.00,RET-1,Acme Holdings,021000021:111222333,,R01',
+        '2026-06-26,-77.00,RET-2,Nobody,,,R03',
+        '2026-06-21,50.00,BNK-2,Somebody,,,',
+      ]),
+    );
+    expect(r).toMatchObject({
+      receipts: { count: 0 },
+      returns: { matched: 1, unmatched: 1, applicationsReversed: 1 },
+      duplicates: 1,
+    });
+    expect(await openOf('INV-4')).toBe(30000n);
+    expect(await receiptByRef('BNK-1')).toMatchObject({
+      unapplied_minor: 0n,
+      returned_minor: 30000n,
+      returned_on: '2026-06-25',
+      return_reason: 'R01',
+    });
+    const rows = await t.database.db
+      .selectFrom('bank_transactions')
+      .select(['reference', 'disposition', 'receipt_id', 'note'])
+      .where('import_id', '=', r.importId)
+      .orderBy('line')
+      .execute();
+    expect(rows.map((x) => [x.reference, x.disposition, x.receipt_id === bnk1.id])).toEqual([
+      ['RET-1', 'return', true],
+      ['RET-2', 'return', false],
+      ['BNK-2', 'duplicate', false],
+    ]);
+    expect(rows[1]?.note).toMatch(/no receipt found/);
+    // One return entry, one reversal of the application: two journal entries, no new receipt.
+    const after = await counts();
+    expect(after.receipts).toBe(before.receipts);
+    expect(after.entries - before.entries).toBe(2);
+
+    const aging = await buildAgingReport(t.ctx, { asOf: '2026-06-30' as LocalDate });
+    const c1 = aging.rows.find((row) => row.accountNumber === 'C1');
+    expect(c1?.balance).toBe(30000n);
+    const fromLedger = await buildAgingReport(t.ctx, { asOf: '2026-06-30' as LocalDate, fromLedger: true });
+    expect(fromLedger.rows.find((row) => row.accountNumber === 'C1')?.balance).toBe(30000n);
+    // As of the day before the return, the ledger still showed INV-4 paid.
+    const dayBefore = await buildAgingReport(t.ctx, { asOf: '2026-06-24' as LocalDate, fromLedger: true });
+    expect(dayBefore.rows.find((row) => row.accountNumber === 'C1')?.balance ?? 0n).toBe(0n);
+    expect((await checkLedger(t.ctx)).filter((c) => !c.ok)).toEqual([]);
+    const audit = await t.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'object_id'])
+      .where('action', '=', 'receipt.return')
+      .execute();
+    expect(audit).toEqual([{ action: 'receipt.return', object_id: bnk1.id }]);
+  });
+
+  it('refuses the same file twice, and a file with warnings unless told to accept them, changing nothing', async () => {
+    const path = await bankFile(['2026-06-27,10.00,BNK-3,X,,,']);
+    await importFile(path);
+    const before = await counts();
+    await expect(importFile(path)).rejects.toMatchObject({
+      code: 'banking.duplicate_file',
+      kind: 'conflict',
+    });
+    const bad = await bankFile(['2026-06-28,20.00,BNK-4,X,,,', 'not a date,5.00,BNK-5,X,,,']);
+    await expect(importFile(bad)).rejects.toMatchObject({
+      code: 'banking.file_warnings',
+      issues: [expect.objectContaining({ line: 3, message: expect.stringMatching(/not a date/) })],
+    });
+    expect(await counts()).toEqual(before);
+    const accepted = await importFile(bad, true);
+    expect(accepted.receipts.count).toBe(1);
+    expect(accepted.warnings).toHaveLength(1);
+  });
+
+  it('refuses an amount the currency cannot hold, naming the line, and writes nothing', async () => {
+    const before = await counts();
+    const path = await bankFile(['2026-06-28,1.00,BNK-6,X,,,', '2026-06-28,1.001,BNK-7,X,,,']);
+    await expect(importFile(path)).rejects.toMatchObject({
+      code: 'banking.file_warnings',
+      issues: [expect.objectContaining({ line: 3, message: expect.stringMatching(/amount/) })],
+    });
+    expect(await counts()).toEqual(before);
+  });
+});

@@ -1,0 +1,668 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { ServiceContext } from '../../core/context.ts';
+import { type CurrencyCode, isCurrencyCode } from '../../core/currency.ts';
+import type { InputIssue } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import { isLocalDate, type LocalDate } from '../../core/local-date.ts';
+import { formatAmount, parseAmount } from '../../core/money.ts';
+import { withDbErrors } from '../../db/db-errors.ts';
+import { recordAudit } from '../audit/index.ts';
+import {
+  type AchEntry,
+  type BankCsvMapping,
+  type BankFileFormat,
+  bankFilesError,
+  type ParseSink,
+  type ParseWarning,
+  type StatementEntry,
+  type StatementInfo,
+} from '../bank-files/index.ts';
+import { createLedgerService } from '../ledger/index.ts';
+import { type DetectedFamily, parseBankFile } from '../parsing/index.ts';
+import { normalizeBankAccount } from '../parties/index.ts';
+import { createReceivablesService, type ReceiptDraft } from '../receivables/index.ts';
+import { createProgressBar } from '../tabular/index.ts';
+import { findEntities } from '../tenancy/index.ts';
+import { bankingError } from './banking.errors.ts';
+import {
+  activeApplicationIds,
+  type BankTransactionRow,
+  findBankAccount,
+  findReturnCandidates,
+  findSeenTransactions,
+  insertBankTransactions,
+  seenKey,
+} from './banking.repo.ts';
+import { buildReturnPostings } from './logic/build-return-postings.ts';
+import { classifyBankEntry } from './logic/classify-bank-entry.ts';
+import { receiptMethodOf } from './logic/receipt-method.ts';
+
+export interface ImportBankFileOptions {
+  /** Import a file whose control totals, counts or balances disagree (they are still reported). */
+  acceptControlMismatch?: boolean;
+  family?: DetectedFamily | 'csv';
+  mapping?: BankCsvMapping;
+  /** The bank account for files that do not name one (NACHA), as the bank names it. */
+  account?: string;
+  progress?: boolean;
+}
+
+export interface ImportBankFileResult {
+  importId: string;
+  file: string;
+  format: BankFileFormat;
+  statements: number;
+  transactions: number;
+  receipts: { count: number; amounts: Record<string, string> };
+  returns: { matched: number; unmatched: number; applicationsReversed: number };
+  duplicates: number;
+  other: number;
+  warnings: ParseWarning[];
+  newBankAccounts: string[];
+}
+
+type Event =
+  | { t: 'statement'; info: StatementInfo }
+  | { t: 'balances'; opening?: string | null; closing?: string | null }
+  | { t: 'entry'; entry: StatementEntry }
+  | { t: 'ach'; entry: AchEntry & Record<string, unknown> };
+
+interface OpenStatement {
+  id: string;
+  bankAccountId: string;
+  entityId: string;
+  currency: CurrencyCode;
+  opening: string | null;
+  closing: string | null;
+  first: string | null;
+  last: string | null;
+  count: number;
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * `arbor import bank FILE`: reads a bank statement, notification, lockbox or ACH file (format from its
+ * content) and books it, all or nothing, in one transaction:
+ *
+ * - each credit becomes a receipt that keeps the bank's reference (spec section 5), payer name and
+ *   account, method, value date, end-to-end id, check number and remittance text; the matching engine
+ *   applies it later;
+ * - each return or reversal of money received (ACH return codes, returned items, camt reversals and
+ *   return reasons) finds the receipt it takes back, reverses that receipt's applications (the
+ *   invoices reopen), books the money out of unapplied cash and records the reason; a return whose
+ *   receipt cannot be identified is kept, unbooked, for an analyst;
+ * - transactions already read from an earlier file of the same account (same bank reference, amount,
+ *   direction and date: intraday reports repeat in end-of-day statements) are kept as duplicates;
+ * - other transactions (fees, payouts) are kept for the bank reconciliation, not booked to AR.
+ *
+ * A file already imported (same content) is refused (exit 4). A file whose own controls disagree is
+ * refused (exit 2) unless `acceptControlMismatch`. Memory stays bounded: the parser streams, and what
+ * each chunk yields is written before the next is read.
+ */
+export async function importBankFile(
+  ctx: ServiceContext,
+  path: string,
+  options: ImportBankFileOptions = {},
+): Promise<ImportBankFileResult> {
+  const file = basename(path);
+  const db = ctx.database.db;
+  const { tenantId } = ctx;
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    throw bankFilesError('bank_files.file_not_found', `${file}: no such file`);
+  }
+  const hash = await hashFile(path);
+  const prior = await db
+    .selectFrom('imports')
+    .select(['id', 'file_name', 'created_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('kind', '=', 'bank')
+    .where('content_hash', '=', hash)
+    .executeTakeFirst();
+  if (prior) {
+    throw bankingError(
+      'banking.duplicate_file',
+      `${file}: this file was already imported (as ${prior.file_name}, import ${prior.id}, ${new Date(prior.created_at).toISOString()}); nothing was imported`,
+    );
+  }
+  const today = ctx.clock.today();
+  const importId = newId('import');
+  const progress =
+    options.progress === false
+      ? null
+      : createProgressBar({ label: 'import bank', total: size, unit: 'bytes' });
+
+  const result: ImportBankFileResult = {
+    importId,
+    file,
+    format: 'csv',
+    statements: 0,
+    transactions: 0,
+    receipts: { count: 0, amounts: {} },
+    returns: { matched: 0, unmatched: 0, applicationsReversed: 0 },
+    duplicates: 0,
+    other: 0,
+    warnings: [],
+    newBankAccounts: [],
+  };
+  const receiptTotals = new Map<string, bigint>();
+  const issues: InputIssue[] = [];
+  const events: Event[] = [];
+  let detectedFormat: BankFileFormat | null = null;
+  const sink: ParseSink = {
+    version: () => {},
+    format: (f) => {
+      detectedFormat = f;
+    },
+    statement: (info) => events.push({ t: 'statement', info }),
+    balances: (b) =>
+      events.push({
+        t: 'balances',
+        ...(b.opening_balance === undefined ? {} : { opening: b.opening_balance }),
+        ...(b.closing_balance === undefined ? {} : { closing: b.closing_balance }),
+      }),
+    entry: (entry) => events.push({ t: 'entry', entry }),
+    achBatch: () => {},
+    achEntry: (entry) => events.push({ t: 'ach', entry: entry as AchEntry & Record<string, unknown> }),
+    remittance: () => {},
+    claimPayment: () => {},
+    warning: (w) => result.warnings.push(w),
+  };
+
+  try {
+    await db.transaction().execute(async (tx) =>
+      withDbErrors(async () => {
+        const receivables = createReceivablesService(ctx, createLedgerService(ctx));
+        const ledger = createLedgerService(ctx);
+        const entities = await findEntities(tx, tenantId);
+        await tx
+          .insertInto('imports')
+          .values({
+            tenant_id: tenantId,
+            id: importId,
+            kind: 'bank',
+            file_name: file,
+            content_hash: hash,
+            row_count: 0,
+            summary: '{}',
+            created_by: ctx.actor,
+          })
+          .execute();
+
+        let current: OpenStatement | null = null;
+        let sequence = 0;
+        let format: BankFileFormat = 'csv';
+        const seenInFile = new Set<string>();
+
+        const resolveAccount = async (accountText: string, currencyText: string | null) => {
+          const account =
+            normalizeBankAccount(accountText) ||
+            (options.account ? normalizeBankAccount(options.account) : '');
+          if (account === '') {
+            throw bankingError(
+              'banking.unknown_bank_account',
+              `${file}: the file does not name the bank account it reports on; give it with --account`,
+            );
+          }
+          const fallback = entities[0]?.currency ?? 'USD';
+          const currency = (currencyText ?? '').toUpperCase() || fallback;
+          if (!isCurrencyCode(currency))
+            throw bankingError(
+              'banking.invalid_entry',
+              `${file}: unknown currency ${currency} for account ${account}`,
+            );
+          const known = await findBankAccount(tx, tenantId, account, currency);
+          if (known) return { id: known.id, entityId: known.entity_id, currency: currency as CurrencyCode };
+          // A new account: it belongs to the entity that keeps its books in that currency, when
+          // exactly one does; otherwise the user says which (arbor bank-account add).
+          const candidates = entities.filter((e) => e.currency === currency);
+          const only =
+            candidates.length === 1 ? candidates[0] : entities.length === 1 ? entities[0] : undefined;
+          if (only === undefined) {
+            throw bankingError(
+              'banking.unknown_bank_account',
+              `${file}: bank account ${account} (${currency}) is not known and ${candidates.length === 0 ? 'no entity' : 'several entities'} keep books in ${currency}; register it first: arbor bank-account add ${account} --currency ${currency} --entity CODE`,
+            );
+          }
+          const id = newId('bankAccount');
+          await tx
+            .insertInto('bank_accounts')
+            .values({ tenant_id: tenantId, id, entity_id: only.id, account, currency, name: null })
+            .execute();
+          await recordAudit(tx, tenantId, [
+            {
+              actor: ctx.actor,
+              action: 'bank_account.create',
+              objectType: 'bank_account',
+              objectId: id,
+              after: { account, currency, entity: only.code, from_file: file },
+            },
+          ]);
+          result.newBankAccounts.push(`${account} ${currency} → ${only.code}`);
+          return { id, entityId: only.id, currency: currency as CurrencyCode };
+        };
+
+        const minorOf = (
+          text: string | null,
+          currency: CurrencyCode,
+          line: number | undefined,
+          what: string,
+        ) => {
+          if (text === null) return null;
+          try {
+            return parseAmount(text, currency);
+          } catch (e) {
+            issues.push({
+              file,
+              ...(line === undefined ? {} : { line }),
+              column: what,
+              message: (e as Error).message,
+            });
+            return null;
+          }
+        };
+
+        const closeStatement = async () => {
+          if (current === null) return;
+          const st: OpenStatement = current;
+          await tx
+            .updateTable('bank_statements')
+            .set({
+              opening_minor: minorOf(st.opening, st.currency, undefined, 'opening balance'),
+              closing_minor: minorOf(st.closing, st.currency, undefined, 'closing balance'),
+              first_date: st.first,
+              last_date: st.last,
+              entry_count: st.count,
+            })
+            .where('tenant_id', '=', tenantId)
+            .where('id', '=', st.id)
+            .execute();
+          current = null;
+        };
+
+        const openStatement = async (info: StatementInfo) => {
+          await closeStatement();
+          const account = await resolveAccount(info.account, info.currency);
+          const id = newId('bankStatement');
+          await tx
+            .insertInto('bank_statements')
+            .values({
+              tenant_id: tenantId,
+              id,
+              import_id: importId,
+              bank_account_id: account.id,
+              format: detectedFormat ?? format,
+              sequence: ++sequence,
+              currency: account.currency,
+              opening_minor: null,
+              closing_minor: null,
+              first_date: null,
+              last_date: null,
+              entry_count: 0,
+            })
+            .execute();
+          result.statements++;
+          current = {
+            id,
+            bankAccountId: account.id,
+            entityId: account.entityId,
+            currency: account.currency,
+            opening: info.opening_balance,
+            closing: info.closing_balance,
+            first: null,
+            last: null,
+            count: 0,
+          };
+        };
+
+        /** Books one chunk's transactions of the current statement. */
+        const processEntries = async (batch: { entry: StatementEntry; originalRefs: string[] }[]) => {
+          if (batch.length === 0) return;
+          if (current === null)
+            await openStatement({
+              account: options.account ?? '',
+              currency: null,
+              opening_balance: null,
+              closing_balance: null,
+            });
+          const st = current as unknown as OpenStatement;
+          const refs = batch.flatMap((b) => (b.entry.reference ? [b.entry.reference] : []));
+          const seen = await findSeenTransactions(tx, tenantId, st.bankAccountId, refs);
+          const rows: BankTransactionRow[] = [];
+          const drafts: ReceiptDraft[] = [];
+          const returns: {
+            row: BankTransactionRow;
+            entry: StatementEntry;
+            originalRefs: string[];
+            amount: bigint;
+          }[] = [];
+          for (const { entry, originalRefs } of batch) {
+            const date =
+              [entry.booking_date, entry.value_date].find(
+                (d): d is LocalDate => d !== null && isLocalDate(d),
+              ) ?? today;
+            const amount = minorOf(entry.amount, st.currency, entry.line, 'amount');
+            if (amount === null) continue;
+            st.count++;
+            if (st.first === null || date < st.first) st.first = date;
+            if (st.last === null || date > st.last) st.last = date;
+            const row: BankTransactionRow = {
+              id: newId('bankTransaction'),
+              statement_id: st.id,
+              bank_account_id: st.bankAccountId,
+              import_id: importId,
+              line: entry.line ?? null,
+              booking_date: date,
+              value_date:
+                entry.value_date !== null && isLocalDate(entry.value_date) ? entry.value_date : null,
+              direction: entry.direction,
+              amount_minor: amount,
+              currency: st.currency,
+              reference: entry.reference,
+              type_code: entry.type_code,
+              counterparty_name: entry.counterparty_name,
+              counterparty_account: entry.counterparty_account
+                ? normalizeBankAccount(entry.counterparty_account)
+                : null,
+              end_to_end_id: entry.end_to_end_id,
+              check_number: entry.check_number,
+              customer_reference: entry.customer_reference,
+              remittance_text: entry.remittance_text,
+              return_reason: entry.return_reason,
+              reversal: entry.reversal,
+              disposition: 'other',
+              receipt_id: null,
+              note: null,
+            };
+            rows.push(row);
+            result.transactions++;
+            if (entry.reference) {
+              const key = seenKey(entry.reference, amount, entry.direction, date);
+              if (seen.has(key) || seenInFile.has(key)) {
+                row.disposition = 'duplicate';
+                row.note =
+                  'already read from an earlier file (same bank reference, amount, direction and date)';
+                result.duplicates++;
+                continue;
+              }
+              seenInFile.add(key);
+            }
+            const cls = classifyBankEntry(entry);
+            if (cls.kind === 'other') {
+              row.note = cls.note;
+              result.other++;
+              continue;
+            }
+            if (cls.kind === 'return') {
+              row.disposition = 'return';
+              returns.push({ row, entry, originalRefs, amount });
+              continue;
+            }
+            const receiptId = newId('receipt');
+            row.disposition = 'receipt';
+            row.receipt_id = receiptId;
+            const reference =
+              entry.reference ??
+              entry.customer_reference ??
+              entry.end_to_end_id ??
+              entry.check_number ??
+              `${file}:${entry.line ?? st.count}`;
+            drafts.push({
+              id: receiptId,
+              entityId: st.entityId,
+              reference,
+              receiptDate: date,
+              currency: st.currency,
+              amountMinor: amount,
+              payerName: entry.counterparty_name,
+              payerAccount: row.counterparty_account,
+              method: receiptMethodOf(detectedFormat ?? format, entry),
+              memo: entry.customer_reference,
+              remittanceText: entry.remittance_text,
+              customerId: null,
+              source: 'bank',
+              importId,
+              bankAccountId: st.bankAccountId,
+              valueDate: row.value_date as LocalDate | null,
+              endToEndId: entry.end_to_end_id,
+              checkNumber: entry.check_number,
+              bankTypeCode: entry.type_code,
+            });
+            result.receipts.count++;
+            receiptTotals.set(st.currency, (receiptTotals.get(st.currency) ?? 0n) + amount);
+          }
+          await receivables.postReceipts(tx, drafts);
+          for (const r of returns) await bookReturn(st, r);
+          await insertBankTransactions(tx, tenantId, rows);
+        };
+
+        const bookReturn = async (
+          st: OpenStatement,
+          r: { row: BankTransactionRow; entry: StatementEntry; originalRefs: string[]; amount: bigint },
+        ) => {
+          const { row, entry, amount } = r;
+          const candidates = await findReturnCandidates(tx, tenantId, {
+            entityId: st.entityId,
+            currency: st.currency,
+            amountMinor: amount,
+            date: row.booking_date,
+            references: [...r.originalRefs, ...(entry.reversal && entry.reference ? [entry.reference] : [])],
+            endToEndId: entry.end_to_end_id,
+            payerAccount: row.counterparty_account,
+          });
+          if (candidates.length !== 1) {
+            row.note =
+              candidates.length === 0
+                ? 'no receipt found that this return takes back; an analyst must identify it'
+                : `${candidates.length} receipts could be the one returned (${candidates
+                    .slice(0, 5)
+                    .map((c) => c.reference)
+                    .join(', ')}); an analyst must choose`;
+            result.returns.unmatched++;
+            return;
+          }
+          const receipt = candidates[0] as (typeof candidates)[number];
+          const reason = entry.return_reason ?? (entry.reversal ? 'reversal' : null);
+          const applicationIds = await activeApplicationIds(tx, tenantId, receipt.id);
+          if (applicationIds.length > 0) {
+            await receivables.reverseApplications(tx, {
+              applicationIds,
+              date: row.booking_date as LocalDate,
+              reason: `receipt ${receipt.reference} returned by the bank${reason ? ` (${reason})` : ''}`,
+            });
+            result.returns.applicationsReversed += applicationIds.length;
+          }
+          await ledger.post(tx, [
+            buildReturnPostings({
+              entryId: newId('journalEntry'),
+              receiptId: receipt.id,
+              reference: receipt.reference,
+              entityId: receipt.entity_id,
+              customerId: receipt.customer_id,
+              currency: receipt.currency as CurrencyCode,
+              date: row.booking_date as LocalDate,
+              amountMinor: amount,
+              reason,
+              importId,
+            }),
+          ]);
+          const before = await tx
+            .selectFrom('receipts')
+            .select(['unapplied_minor', 'returned_minor'])
+            .where('tenant_id', '=', tenantId)
+            .where('id', '=', receipt.id)
+            .executeTakeFirstOrThrow();
+          await tx
+            .updateTable('receipts')
+            .set({
+              unapplied_minor: before.unapplied_minor - amount,
+              returned_minor: before.returned_minor + amount,
+              returned_on: row.booking_date,
+              return_reason: reason,
+            })
+            .where('tenant_id', '=', tenantId)
+            .where('id', '=', receipt.id)
+            .execute();
+          await recordAudit(tx, tenantId, [
+            {
+              actor: ctx.actor,
+              action: 'receipt.return',
+              objectType: 'receipt',
+              objectId: receipt.id,
+              before: { unapplied_minor: before.unapplied_minor, returned_minor: before.returned_minor },
+              after: {
+                unapplied_minor: before.unapplied_minor - amount,
+                returned_minor: before.returned_minor + amount,
+                reason,
+                applications_reversed: applicationIds,
+                file,
+                line: entry.line ?? null,
+              },
+            },
+          ]);
+          row.receipt_id = receipt.id;
+          row.note = `returns receipt ${receipt.reference}${applicationIds.length > 0 ? `; ${applicationIds.length} application(s) reversed` : ''}`;
+          result.returns.matched++;
+        };
+
+        const drain = async () => {
+          let batch: { entry: StatementEntry; originalRefs: string[] }[] = [];
+          const flush = async () => {
+            const b = batch;
+            batch = [];
+            await processEntries(b);
+          };
+          for (const ev of events.splice(0, events.length)) {
+            if (ev.t === 'statement') {
+              await flush();
+              await openStatement(ev.info);
+            } else if (ev.t === 'balances') {
+              if (current !== null) {
+                const st: OpenStatement = current;
+                if (ev.opening !== undefined) st.opening = ev.opening;
+                if (ev.closing !== undefined) st.closing = ev.closing;
+              }
+            } else if (ev.t === 'entry') {
+              batch.push({ entry: ev.entry, originalRefs: [] });
+            } else {
+              if (current === null) {
+                await openStatement({
+                  account: options.account ?? 'ACH',
+                  currency: 'USD',
+                  opening_balance: null,
+                  closing_balance: null,
+                });
+              }
+              batch.push(achAsEntry(ev.entry, today));
+            }
+          }
+          await flush();
+        };
+
+        const parsed = await parseBankFile(path, sink, {
+          fileName: file,
+          ...(options.family ? { family: options.family } : {}),
+          ...(options.mapping ? { mapping: options.mapping } : {}),
+          onProgress: (read) => progress?.update(read, result.transactions),
+          afterChunk: drain,
+        });
+        format = detectedFormat ?? parsed.format;
+        result.format = format;
+        await closeStatement();
+        if (issues.length > 0) {
+          throw bankingError(
+            'banking.invalid_entry',
+            `${file}: ${issues.length} problem(s); nothing was imported`,
+            {
+              issues,
+            },
+          );
+        }
+        if (result.warnings.length > 0 && !options.acceptControlMismatch) {
+          throw bankingError(
+            'banking.file_warnings',
+            `${file}: the file disagrees with its own controls or could not be read whole (${result.warnings.length} warning(s)); nothing was imported. Check the file with the bank, or import it anyway with --accept-control-mismatch`,
+            {
+              issues: result.warnings.map((w) => ({
+                file,
+                ...(w.line === null ? {} : { line: w.line }),
+                message: w.message,
+              })),
+            },
+          );
+        }
+        for (const [currency, total] of receiptTotals)
+          result.receipts.amounts[currency] = formatAmount(total, currency as CurrencyCode);
+        const summary = { ...result, warnings: result.warnings.length };
+        await tx
+          .updateTable('imports')
+          .set({
+            row_count: result.transactions,
+            summary: JSON.stringify(summary),
+            file_name: file,
+          })
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', importId)
+          .execute();
+        await recordAudit(tx, tenantId, [
+          {
+            actor: ctx.actor,
+            action: 'import.bank',
+            objectType: 'import',
+            objectId: importId,
+            after: { file, content_hash: hash, format, summary },
+          },
+        ]);
+      }),
+    );
+  } finally {
+    progress?.finish();
+  }
+  return result;
+}
+
+/**
+ * An ACH entry as a bank transaction: the trace is the reference (spec section 5), the RDFI routing
+ * and account the payer's account, the return code the return reason; a return also names the
+ * original entry's trace, which is the receipt it takes back.
+ */
+function achAsEntry(
+  e: AchEntry & Record<string, unknown>,
+  today: LocalDate,
+): { entry: StatementEntry; originalRefs: string[] } {
+  const effective =
+    typeof e.effective_date === 'string' && isLocalDate(e.effective_date) ? e.effective_date : today;
+  const original = typeof e.original_trace === 'string' ? e.original_trace : null;
+  const isReturn = e.return_code !== null;
+  return {
+    entry: {
+      reference: e.trace,
+      booking_date: effective,
+      value_date: null,
+      amount: e.amount,
+      // A return comes back as an entry whose direction is the original's; for AR it takes money back.
+      direction: isReturn ? 'debit' : e.direction,
+      type_code: typeof e.transaction_code === 'string' ? e.transaction_code : null,
+      counterparty_name: e.name,
+      counterparty_account: e.account,
+      end_to_end_id: null,
+      check_number: null,
+      customer_reference: null,
+      remittance_text: e.addenda.length > 0 ? e.addenda.join(' ') : null,
+      return_reason: e.return_code,
+      reversal: false,
+      ...(e.line === undefined ? {} : { line: e.line }),
+    },
+    originalRefs: original ? [original] : [],
+  };
+}
