@@ -23,6 +23,9 @@ export const ID_PREFIXES = {
   bankAccount: 'bka',
   bankStatement: 'bks',
   bankTransaction: 'btx',
+  remittance: 'rma',
+  cashRun: 'crn',
+  suggestion: 'sug',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -247,6 +247,81 @@ export interface BankStatementsTable {
   created_at: Timestamp;
 }
 
+export interface RemittanceAdvicesTable {
+  tenant_id: number;
+  id: string;
+  import_id: string;
+  source_format: 'x12-820' | 'csv' | 'lockbox' | 'ach-addenda' | 'camt' | 'bank-text';
+  advice_id: string | null;
+  payer_name: string | null;
+  payment_reference: string | null;
+  payment_date: DateCol | null;
+  payment_amount_minor: bigint | null;
+  currency: string | null;
+  line: number | null;
+  receipt_id: string | null;
+  linked_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface RemittanceLinesTable {
+  tenant_id: number;
+  advice_id: string;
+  line_no: number;
+  invoice_number: string;
+  document_type: 'invoice' | 'credit_memo' | null;
+  account_number: string | null;
+  paid_minor: bigint;
+  gross_minor: bigint | null;
+  discount_minor: bigint | null;
+  deduction_minor: bigint | null;
+  deduction_reason: string | null;
+  adjustments: ColumnType<unknown, string | null, string | null> | null;
+}
+
+export interface CashRunsTable {
+  tenant_id: number;
+  id: string;
+  as_of: DateCol;
+  engine_version: string;
+  started_at: Timestamp;
+  finished_at: Date | null;
+  summary: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_by: string;
+}
+
+export interface CashSuggestionsTable {
+  tenant_id: number;
+  id: string;
+  run_id: string;
+  receipt_id: string;
+  rank: number;
+  confidence: string;
+  explanation: string;
+  engine_version: string;
+  allocation: ColumnType<unknown, string, string>;
+  status: Generated<'open' | 'confirmed' | 'rejected' | 'superseded'>;
+  decided_by: string | null;
+  decided_at: Date | null;
+  created_at: Timestamp;
+}
+
+export interface PayerLinksTable {
+  tenant_id: number;
+  payer_key: string;
+  customer_id: string;
+  source: 'history' | 'confirmed' | 'corrected' | 'rejected';
+  weight: Generated<number>;
+  last_seen: DateCol;
+}
+
+export interface ReasonCodeAliasesTable {
+  tenant_id: number;
+  alias: string;
+  reason_code: string;
+  source: Generated<'configured' | 'history'>;
+}
+
 export type BankTransactionDisposition = 'receipt' | 'return' | 'duplicate' | 'other';
 
 export interface BankTransactionsTable {
@@ -347,6 +422,12 @@ export interface DB {
   bank_accounts: BankAccountsTable;
   bank_statements: BankStatementsTable;
   bank_transactions: BankTransactionsTable;
+  remittance_advices: RemittanceAdvicesTable;
+  remittance_lines: RemittanceLinesTable;
+  cash_runs: CashRunsTable;
+  cash_suggestions: CashSuggestionsTable;
+  payer_links: PayerLinksTable;
+  reason_code_aliases: ReasonCodeAliasesTable;
   applications: ApplicationsTable;
   audit_log: AuditLogTable;
 }
