@@ -1,6 +1,7 @@
 import { AppError, formatIssue, isAppError } from '../core/errors.ts';
 import type { Command } from './command.ts';
 import { bankAccountAddCommand, bankAccountListCommand, importBankCommand } from './commands/bank.ts';
+import { cashApplyCommand } from './commands/cash.ts';
 import { checkCommand } from './commands/check.ts';
 import { demoCommand } from './commands/demo.ts';
 import { exportApplicationsCommand } from './commands/export.ts';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   bankAccountListCommand,
   agingCommand,
   statementCommand,
+  cashApplyCommand,
   exportApplicationsCommand,
   parseCommand,
   checkCommand,

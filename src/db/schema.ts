@@ -219,6 +219,7 @@ export interface ReceiptsTable {
   returned_minor: Generated<bigint>;
   returned_on: DateCol | null;
   return_reason: string | null;
+  engine_explanation: string | null;
 }
 
 export interface BankAccountsTable {

@@ -46,6 +46,9 @@ create table remittance_lines (
   foreign key (tenant_id, advice_id) references remittance_advices (tenant_id, id)
 );
 
+-- Why the engine last left a receipt unapplied (or only suggested), for the export and the workbench.
+alter table receipts add column engine_explanation text;
+
 -- A run of the matching engine, with what it did.
 create table cash_runs (
   tenant_id integer not null,

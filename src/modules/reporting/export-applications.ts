@@ -40,6 +40,20 @@ interface ReceiptPageRow {
   unapplied_minor: bigint;
   currency: string;
   receipt_account: string | null;
+  engine_explanation: string | null;
+}
+
+interface SuggestionRow {
+  receipt_id: string;
+  confidence: string;
+  explanation: string;
+  allocation: {
+    kind: string;
+    item_number: string | null;
+    customer_id: string | null;
+    amount_minor: string;
+    reason_code: string | null;
+  }[];
 }
 
 interface AppRow {
@@ -70,10 +84,10 @@ export async function* exportApplications(
   for (;;) {
     const receipts: ReceiptPageRow[] = (
       await sql<ReceiptPageRow>`
-        select r.id, r.reference, r.receipt_date, r.amount_minor, r.unapplied_minor, r.currency,
-          c.account_number as receipt_account
+        select r.id, r.reference, r.receipt_date, r.amount_minor - r.returned_minor as amount_minor, r.unapplied_minor,
+          r.currency, c.account_number as receipt_account, r.engine_explanation
         from receipts r left join customers c on c.tenant_id = r.tenant_id and c.id = r.customer_id
-        where r.tenant_id = ${tenantId}
+        where r.tenant_id = ${tenantId} and r.amount_minor > r.returned_minor
           ${options.since ? sql`and r.receipt_date >= ${options.since}::date` : sql``}
           ${after ? sql`and (r.receipt_date, r.id) > (${after.date}::date, ${after.id})` : sql``}
         order by r.receipt_date, r.id
@@ -95,6 +109,41 @@ export async function* exportApplications(
           and not exists (select 1 from applications x where x.tenant_id = a.tenant_id and x.reversal_of = a.id)
         order by a.receipt_id, a.id`.execute(ex)
     ).rows;
+    const suggestions = new Map<string, SuggestionRow>();
+    if (options.includeSuggestions) {
+      const open = receipts.filter((r) => r.unapplied_minor > 0n).map((r) => r.id);
+      if (open.length > 0) {
+        const rows = (
+          await sql<SuggestionRow>`
+            select receipt_id, confidence::text as confidence, explanation, allocation from cash_suggestions
+            where tenant_id = ${tenantId} and status = 'open' and rank = 1 and receipt_id = any(${open}::text[])`.execute(
+            ex,
+          )
+        ).rows;
+        for (const s of rows)
+          suggestions.set(s.receipt_id, {
+            ...s,
+            allocation: typeof s.allocation === 'string' ? JSON.parse(s.allocation) : s.allocation,
+          });
+      }
+    }
+    const customerNumbers = new Map<string, string>();
+    const ids = [
+      ...new Set(
+        [...suggestions.values()].flatMap((s) =>
+          s.allocation.flatMap((a) => (a.customer_id ? [a.customer_id] : [])),
+        ),
+      ),
+    ];
+    if (ids.length > 0) {
+      for (const c of await ex
+        .selectFrom('customers')
+        .select(['id', 'account_number'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', 'in', ids)
+        .execute())
+        customerNumbers.set(c.id, c.account_number);
+    }
     const byReceipt = new Map<string, AppRow[]>();
     for (const a of apps) byReceipt.set(a.receipt_id, [...(byReceipt.get(a.receipt_id) ?? []), a]);
     for (const r of receipts) {
@@ -127,8 +176,27 @@ export async function* exportApplications(
           reason_code: '',
           status: 'open',
           confidence: '',
-          explanation: rows.length === 0 ? 'not applied' : 'remainder not applied',
+          explanation: r.engine_explanation ?? (rows.length === 0 ? 'not applied' : 'remainder not applied'),
         });
+      }
+      const suggestion = suggestions.get(r.id);
+      if (suggestion) {
+        for (const a of suggestion.allocation) {
+          rows.push({
+            receipt_reference: r.reference,
+            receipt_date: r.receipt_date,
+            receipt_amount: amount(r.amount_minor),
+            currency,
+            account_number: a.customer_id ? (customerNumbers.get(a.customer_id) ?? '') : '',
+            target: a.kind === 'invoice' || a.kind === 'credit_memo' ? (a.item_number ?? '') : '',
+            kind: a.kind,
+            amount: amount(BigInt(a.amount_minor)),
+            reason_code: a.reason_code ?? '',
+            status: 'suggested',
+            confidence: trimDecimal(suggestion.confidence),
+            explanation: suggestion.explanation,
+          });
+        }
       }
       if (statuses && !rows.some((x) => statuses.has(x.status))) continue;
       yield* rows;
