@@ -32,3 +32,5 @@ export {
   parseBankCsvMapping,
   ZBankCsvMapping,
 } from './parsers/bank-csv.ts';
+export { createCamtParser } from './parsers/camt.ts';
+export { XmlReader } from './parsers/xml-reader.ts';

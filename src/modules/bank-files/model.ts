@@ -53,6 +53,8 @@ export interface StatementEntry {
   line?: number;
   /** The entry's currency when it differs from the statement's (an addition). */
   currency?: string | null;
+  /** Not yet booked (an intraday report's pending or information-only entry); absent when booked (an addition). */
+  status?: 'pending' | 'information';
 }
 
 export interface AchEntry {

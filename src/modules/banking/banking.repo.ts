@@ -93,17 +93,26 @@ export async function findSeenTransactions(
   if (references.length === 0) return new Set();
   const rows = await ex
     .selectFrom('bank_transactions')
-    .select(['reference', 'amount_minor', 'direction', 'booking_date'])
+    .select(['reference', 'end_to_end_id', 'amount_minor', 'direction', 'booking_date'])
     .where('tenant_id', '=', tenantId)
     .where('bank_account_id', '=', bankAccountId)
     .where('reference', 'in', [...new Set(references)])
     .where('disposition', '<>', 'duplicate')
     .execute();
-  return new Set(rows.map((r) => seenKey(r.reference ?? '', r.amount_minor, r.direction, r.booking_date)));
+  return new Set(
+    rows.map((r) => seenKey(r.reference ?? '', r.end_to_end_id, r.amount_minor, r.direction, r.booking_date)),
+  );
 }
 
-export function seenKey(reference: string, amount: bigint, direction: string, date: string): string {
-  return `${reference}|${amount}|${direction}|${date}`;
+/** A bank reference may cover a batch of transfers (camt); the end-to-end id tells them apart. */
+export function seenKey(
+  reference: string,
+  endToEndId: string | null,
+  amount: bigint,
+  direction: string,
+  date: string,
+): string {
+  return `${reference}|${endToEndId ?? ''}|${amount}|${direction}|${date}`;
 }
 
 export interface ReturnCandidate {

@@ -202,7 +202,6 @@ export async function importBankFile(
         let current: OpenStatement | null = null;
         let sequence = 0;
         let format: BankFileFormat = 'csv';
-        const seenInFile = new Set<string>();
 
         const resolveAccount = async (accountText: string, currencyText: string | null) => {
           const account =
@@ -386,16 +385,17 @@ export async function importBankFile(
             };
             rows.push(row);
             result.transactions++;
-            if (entry.reference) {
-              const key = seenKey(entry.reference, amount, entry.direction, date);
-              if (seen.has(key) || seenInFile.has(key)) {
-                row.disposition = 'duplicate';
-                row.note =
-                  'already read from an earlier file (same bank reference, amount, direction and date)';
-                result.duplicates++;
-                continue;
-              }
-              seenInFile.add(key);
+            // Only earlier files count: inside one file, equal transactions are distinct (a batch
+            // of transfers under one bank reference).
+            if (
+              entry.reference &&
+              seen.has(seenKey(entry.reference, entry.end_to_end_id, amount, entry.direction, date))
+            ) {
+              row.disposition = 'duplicate';
+              row.note =
+                'already read from an earlier file (same bank reference, amount, direction and date)';
+              result.duplicates++;
+              continue;
             }
             const cls = classifyBankEntry(entry);
             if (cls.kind === 'other') {

@@ -2,6 +2,7 @@ import {
   type BankCsvMapping,
   bankFilesError,
   createBankCsvParser,
+  createCamtParser,
   type FormatParser,
   type ParseSink,
 } from '../bank-files/index.ts';
@@ -21,6 +22,8 @@ export function parserFor(
           `${options.fileName}: a bank CSV export needs a column mapping (--mapping FILE)`,
         );
       return createBankCsvParser(sink, { fileName: options.fileName, mapping: options.mapping });
+    case 'camt':
+      return createCamtParser(sink, { fileName: options.fileName });
     default:
       throw bankFilesError('bank_files.unknown_format', `${options.fileName}: no parser for ${family} yet`);
   }

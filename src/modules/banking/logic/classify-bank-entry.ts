@@ -16,6 +16,8 @@ export type BankEntryClass =
  * returned items; the parsers set `return_reason` or `reversal` for those.
  */
 export function classifyBankEntry(entry: StatementEntry): BankEntryClass {
+  if (entry.status !== undefined)
+    return { kind: 'other', note: `${entry.status}: not booked by the bank yet` };
   if (/^0+(\.0+)?$/.test(entry.amount)) return { kind: 'other', note: 'zero amount' };
   if (entry.direction === 'credit') {
     if (entry.reversal) return { kind: 'other', note: 'reversal of a debit' };
