@@ -155,6 +155,8 @@ describe('camt.053 statements', () => {
               amount: '10.00',
               direction: 'credit',
               line: 337,
+              // Sts PDNG: reported, but not money on the account yet.
+              status: 'pending',
             },
           ],
         },
