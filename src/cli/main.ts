@@ -9,6 +9,7 @@ import { importCommands } from './commands/import.ts';
 import { initCommand } from './commands/init.ts';
 import { parseCommand } from './commands/parse.ts';
 import { periodCommands } from './commands/period.ts';
+import { importRemittanceCommand } from './commands/remittance.ts';
 import { agingCommand, statementCommand } from './commands/report.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { type Io, resolveDbTarget } from './runtime.ts';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   initCommand,
   ...importCommands,
   importBankCommand,
+  importRemittanceCommand,
   bankAccountAddCommand,
   bankAccountListCommand,
   agingCommand,

@@ -50,6 +50,7 @@ export const importBankCommand: Command = {
         ...(family === undefined ? {} : { family: family as DetectedFamily | 'csv' }),
         ...(mapping === undefined ? {} : { mapping }),
         ...(typeof values.account === 'string' ? { account: values.account } : {}),
+        onStart: (file, bytes) => input.io.stderr.write(`import bank: reading ${file} (${bytes} bytes)\n`),
       });
       const seconds = (performance.now() - started) / 1000;
       const out = input.io.stdout;

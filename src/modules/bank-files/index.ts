@@ -25,6 +25,7 @@ export {
   type StatementInfo,
 } from './model.ts';
 export { parseText } from './parse-text.ts';
+export { createBai2Parser } from './parsers/bai2.ts';
 export {
   type BankCsvMapping,
   type BankCsvOptions,
@@ -33,4 +34,5 @@ export {
   ZBankCsvMapping,
 } from './parsers/bank-csv.ts';
 export { createCamtParser } from './parsers/camt.ts';
+export { createLockboxParser } from './parsers/lockbox.ts';
 export { XmlReader } from './parsers/xml-reader.ts';

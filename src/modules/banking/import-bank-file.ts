@@ -17,6 +17,7 @@ import {
   bankFilesError,
   type ParseSink,
   type ParseWarning,
+  type Remittance,
   type StatementEntry,
   type StatementInfo,
 } from '../bank-files/index.ts';
@@ -24,6 +25,12 @@ import { createLedgerService } from '../ledger/index.ts';
 import { type DetectedFamily, parseBankFile } from '../parsing/index.ts';
 import { normalizeBankAccount } from '../parties/index.ts';
 import { createReceivablesService, type ReceiptDraft } from '../receivables/index.ts';
+import {
+  type AdviceInput,
+  linkAdvices,
+  type RemittanceSourceFormat,
+  recordAdvices,
+} from '../remittances/index.ts';
 import { createProgressBar } from '../tabular/index.ts';
 import { findEntities } from '../tenancy/index.ts';
 import { bankingError } from './banking.errors.ts';
@@ -48,6 +55,8 @@ export interface ImportBankFileOptions {
   /** The bank account for files that do not name one (NACHA), as the bank names it. */
   account?: string;
   progress?: boolean;
+  /** Called once the import's transaction is open, before the first transaction is read. */
+  onStart?: (file: string, bytes: number) => void;
 }
 
 export interface ImportBankFileResult {
@@ -62,13 +71,25 @@ export interface ImportBankFileResult {
   other: number;
   warnings: ParseWarning[];
   newBankAccounts: string[];
+  /** Remittance advices the file carried (lockbox detail, camt referred documents, CTX addenda). */
+  advices: number;
+  /** Advices, from this file or imported before, now linked to this file's receipts. */
+  advicesLinked: number;
 }
 
 type Event =
   | { t: 'statement'; info: StatementInfo }
   | { t: 'balances'; opening?: string | null; closing?: string | null }
   | { t: 'entry'; entry: StatementEntry }
-  | { t: 'ach'; entry: AchEntry & Record<string, unknown> };
+  | { t: 'ach'; entry: AchEntry & Record<string, unknown> }
+  | { t: 'remittance'; remittance: Remittance };
+
+interface Pending {
+  entry: StatementEntry;
+  originalRefs: string[];
+  /** Advices that came with this transaction in the same file. */
+  remittances: Remittance[];
+}
 
 interface OpenStatement {
   id: string;
@@ -154,6 +175,8 @@ export async function importBankFile(
     other: 0,
     warnings: [],
     newBankAccounts: [],
+    advices: 0,
+    advicesLinked: 0,
   };
   const receiptTotals = new Map<string, bigint>();
   const issues: InputIssue[] = [];
@@ -174,7 +197,7 @@ export async function importBankFile(
     entry: (entry) => events.push({ t: 'entry', entry }),
     achBatch: () => {},
     achEntry: (entry) => events.push({ t: 'ach', entry: entry as AchEntry & Record<string, unknown> }),
-    remittance: () => {},
+    remittance: (remittance) => events.push({ t: 'remittance', remittance }),
     claimPayment: () => {},
     warning: (w) => result.warnings.push(w),
   };
@@ -198,8 +221,11 @@ export async function importBankFile(
             created_by: ctx.actor,
           })
           .execute();
+        options.onStart?.(file, size);
 
         let current: OpenStatement | null = null;
+        const newReceiptIds: string[] = [];
+        const orphanAdvices: Remittance[] = [];
         let sequence = 0;
         let format: BankFileFormat = 'csv';
 
@@ -325,7 +351,7 @@ export async function importBankFile(
         };
 
         /** Books one chunk's transactions of the current statement. */
-        const processEntries = async (batch: { entry: StatementEntry; originalRefs: string[] }[]) => {
+        const processEntries = async (batch: Pending[]) => {
           if (batch.length === 0) return;
           if (current === null)
             await openStatement({
@@ -339,13 +365,14 @@ export async function importBankFile(
           const seen = await findSeenTransactions(tx, tenantId, st.bankAccountId, refs);
           const rows: BankTransactionRow[] = [];
           const drafts: ReceiptDraft[] = [];
+          const advices: AdviceInput[] = [];
           const returns: {
             row: BankTransactionRow;
             entry: StatementEntry;
             originalRefs: string[];
             amount: bigint;
           }[] = [];
-          for (const { entry, originalRefs } of batch) {
+          for (const { entry, originalRefs, remittances } of batch) {
             const date =
               [entry.booking_date, entry.value_date].find(
                 (d): d is LocalDate => d !== null && isLocalDate(d),
@@ -438,10 +465,23 @@ export async function importBankFile(
               checkNumber: entry.check_number,
               bankTypeCode: entry.type_code,
             });
+            for (const r of remittances)
+              advices.push({ ...r, receiptId, ...(entry.line === undefined ? {} : { line: entry.line }) });
             result.receipts.count++;
             receiptTotals.set(st.currency, (receiptTotals.get(st.currency) ?? 0n) + amount);
           }
           await receivables.postReceipts(tx, drafts);
+          for (const d of drafts) newReceiptIds.push(d.id);
+          if (advices.length > 0) {
+            const recorded = await recordAdvices(tx, ctx, {
+              importId,
+              format: adviceFormat(detectedFormat ?? format),
+              advices,
+              file,
+            });
+            result.advices += recorded.advices.length;
+            result.advicesLinked += recorded.linked;
+          }
           for (const r of returns) await bookReturn(st, r);
           await insertBankTransactions(tx, tenantId, rows);
         };
@@ -536,7 +576,7 @@ export async function importBankFile(
         };
 
         const drain = async () => {
-          let batch: { entry: StatementEntry; originalRefs: string[] }[] = [];
+          let batch: Pending[] = [];
           const flush = async () => {
             const b = batch;
             batch = [];
@@ -553,7 +593,12 @@ export async function importBankFile(
                 if (ev.closing !== undefined) st.closing = ev.closing;
               }
             } else if (ev.t === 'entry') {
-              batch.push({ entry: ev.entry, originalRefs: [] });
+              batch.push({ entry: ev.entry, originalRefs: [], remittances: [] });
+            } else if (ev.t === 'remittance') {
+              // An advice belongs to the transaction just before it in the file.
+              const last = batch.at(-1);
+              if (last) last.remittances.push(ev.remittance);
+              else orphanAdvices.push(ev.remittance);
             } else {
               if (current === null) {
                 await openStatement({
@@ -579,6 +624,21 @@ export async function importBankFile(
         format = detectedFormat ?? parsed.format;
         result.format = format;
         await closeStatement();
+        if (orphanAdvices.length > 0) {
+          const recorded = await recordAdvices(tx, ctx, {
+            importId,
+            format: adviceFormat(format),
+            advices: orphanAdvices,
+            file,
+          });
+          result.advices += recorded.advices.length;
+        }
+        // Advices imported before the money (and those of this file) find their receipts.
+        if (newReceiptIds.length > 0) {
+          const linked = await linkAdvices(tx, ctx, { receiptIds: newReceiptIds });
+          result.advicesLinked += linked.links.length;
+        }
+
         if (issues.length > 0) {
           throw bankingError(
             'banking.invalid_entry',
@@ -636,10 +696,7 @@ export async function importBankFile(
  * and account the payer's account, the return code the return reason; a return also names the
  * original entry's trace, which is the receipt it takes back.
  */
-function achAsEntry(
-  e: AchEntry & Record<string, unknown>,
-  today: LocalDate,
-): { entry: StatementEntry; originalRefs: string[] } {
+function achAsEntry(e: AchEntry & Record<string, unknown>, today: LocalDate): Pending {
   const effective =
     typeof e.effective_date === 'string' && isLocalDate(e.effective_date) ? e.effective_date : today;
   const original = typeof e.original_trace === 'string' ? e.original_trace : null;
@@ -664,5 +721,15 @@ function achAsEntry(
       ...(e.line === undefined ? {} : { line: e.line }),
     },
     originalRefs: original ? [original] : [],
+    remittances: [],
   };
+}
+
+/** Where an advice read from a bank file came from. */
+function adviceFormat(format: BankFileFormat): RemittanceSourceFormat {
+  if (format === 'lockbox') return 'lockbox';
+  if (format === 'nacha') return 'ach-addenda';
+  if (format.startsWith('camt')) return 'camt';
+  if (format === 'x12-820') return 'x12-820';
+  return 'bank-text';
 }

@@ -1,8 +1,10 @@
 import {
   type BankCsvMapping,
   bankFilesError,
+  createBai2Parser,
   createBankCsvParser,
   createCamtParser,
+  createLockboxParser,
   type FormatParser,
   type ParseSink,
 } from '../bank-files/index.ts';
@@ -22,6 +24,10 @@ export function parserFor(
           `${options.fileName}: a bank CSV export needs a column mapping (--mapping FILE)`,
         );
       return createBankCsvParser(sink, { fileName: options.fileName, mapping: options.mapping });
+    case 'bai2':
+      return createBai2Parser(sink, { fileName: options.fileName });
+    case 'lockbox':
+      return createLockboxParser(sink, { fileName: options.fileName });
     case 'camt':
       return createCamtParser(sink, { fileName: options.fileName });
     default:
