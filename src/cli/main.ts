@@ -2,6 +2,7 @@ import { AppError, formatIssue, isAppError } from '../core/errors.ts';
 import type { Command } from './command.ts';
 import { bankAccountAddCommand, bankAccountListCommand, importBankCommand } from './commands/bank.ts';
 import { cashApplyCommand } from './commands/cash.ts';
+import { cashWorkbenchCommands } from './commands/cash-workbench.ts';
 import { checkCommand } from './commands/check.ts';
 import { demoCommand } from './commands/demo.ts';
 import { exportApplicationsCommand } from './commands/export.ts';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   agingCommand,
   statementCommand,
   cashApplyCommand,
+  ...cashWorkbenchCommands,
   exportApplicationsCommand,
   parseCommand,
   checkCommand,

@@ -35,4 +35,10 @@ export {
 } from './parsers/bank-csv.ts';
 export { createCamtParser } from './parsers/camt.ts';
 export { createLockboxParser } from './parsers/lockbox.ts';
+export {
+  achEntryDetails,
+  createNachaParser,
+  type NachaAchEntry,
+  type NachaEntryDetails,
+} from './parsers/nacha.ts';
 export { XmlReader } from './parsers/xml-reader.ts';

@@ -5,25 +5,40 @@
  * `indexOf` (native) rather than a loop over characters: the parsers' hottest path.
  */
 export class LineSplitter {
-  private rest = '';
+  /** The current partial line, in the pieces it came in (joined once, when its end arrives). */
+  private parts: string[] = [];
   private lineNumber = 0;
   private pendingCr = false;
 
   constructor(private readonly onLine: (text: string, line: number) => void) {}
 
-  push(chunk: string): void {
-    if (chunk === '') return;
-    const text = this.rest + chunk;
-    this.rest = '';
-    let start = 0;
-    if (this.pendingCr) {
+  push(input: string): void {
+    let chunk = input;
+    if (this.pendingCr && chunk !== '') {
+      // The CR that ended the last chunk and an LF that starts this one are one line break.
       this.pendingCr = false;
-      if (text.charCodeAt(0) === 10) start = 1;
+      if (chunk.charCodeAt(0) === 10) chunk = chunk.slice(1);
+    }
+    if (chunk === '') return;
+    let lf = chunk.indexOf('\n');
+    let cr = chunk.indexOf('\r');
+    if (lf === -1 && cr === -1) {
+      // No line end: keep the piece; joining only when the line ends keeps a very long line linear.
+      this.parts.push(chunk);
+      return;
+    }
+    let text = chunk;
+    if (this.parts.length > 0) {
+      const head = this.parts.join('');
+      this.parts = [];
+      text = head + chunk;
+      lf = lf === -1 ? -1 : lf + head.length;
+      cr = cr === -1 ? -1 : cr + head.length;
     }
     const n = text.length;
-    let cr = text.indexOf('\r', start);
+    let start = 0;
     for (;;) {
-      const lf = text.indexOf('\n', start);
+      if (lf !== -1 && lf < start) lf = text.indexOf('\n', start);
       if (cr !== -1 && cr < start) cr = text.indexOf('\r', start);
       const end = lf === -1 ? cr : cr === -1 || lf < cr ? lf : cr;
       if (end === -1) break;
@@ -36,14 +51,16 @@ export class LineSplitter {
         }
       } else start = end + 1;
     }
-    this.rest = text.slice(start);
+    if (start < n) this.parts.push(text.slice(start));
   }
 
+  /** Emits the last line when the file does not end with a line break. */
   end(): void {
-    if (this.rest !== '') this.onLine(this.rest, ++this.lineNumber);
-    this.rest = '';
+    if (this.parts.length > 0) this.onLine(this.parts.join(''), ++this.lineNumber);
+    this.parts = [];
   }
 
+  /** The number of lines emitted so far. */
   get lines(): number {
     return this.lineNumber;
   }

@@ -127,6 +127,12 @@ export interface ClaimPayment {
 export interface ParseWarning {
   line: number | null;
   message: string;
+  /**
+   * `notice`: a harmless oddity (a field out of the rules, an unknown code). Absent: the file breaks
+   * or lacks its own controls (totals, counts, balances) or could not be read whole, which an import
+   * refuses unless told to accept it. An addition to spec section 4.
+   */
+  severity?: 'notice';
 }
 
 /** What a parser reports, in file order. */

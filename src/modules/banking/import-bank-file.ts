@@ -17,10 +17,12 @@ import {
   bankFilesError,
   type ParseSink,
   type ParseWarning,
+  parseText,
   type Remittance,
   type StatementEntry,
   type StatementInfo,
 } from '../bank-files/index.ts';
+import { createX12_820Parser } from '../edi/index.ts';
 import { createLedgerService } from '../ledger/index.ts';
 import { type DetectedFamily, parseBankFile } from '../parsing/index.ts';
 import { normalizeBankAccount } from '../parties/index.ts';
@@ -648,12 +650,13 @@ export async function importBankFile(
             },
           );
         }
-        if (result.warnings.length > 0 && !options.acceptControlMismatch) {
+        const blocking = result.warnings.filter((w) => w.severity !== 'notice');
+        if (blocking.length > 0 && !options.acceptControlMismatch) {
           throw bankingError(
             'banking.file_warnings',
-            `${file}: the file disagrees with its own controls or could not be read whole (${result.warnings.length} warning(s)); nothing was imported. Check the file with the bank, or import it anyway with --accept-control-mismatch`,
+            `${file}: the file disagrees with its own controls or could not be read whole (${blocking.length} warning(s)); nothing was imported. Check the file with the bank, or import it anyway with --accept-control-mismatch`,
             {
-              issues: result.warnings.map((w) => ({
+              issues: blocking.map((w) => ({
                 file,
                 ...(w.line === null ? {} : { line: w.line }),
                 message: w.message,
@@ -692,36 +695,43 @@ export async function importBankFile(
 }
 
 /**
- * An ACH entry as a bank transaction: the trace is the reference (spec section 5), the RDFI routing
- * and account the payer's account, the return code the return reason; a return also names the
- * original entry's trace, which is the receipt it takes back.
+ * An ACH entry as a bank transaction, read from the side of the company collecting: a debit entry
+ * (27, 37) is money the company drew from the receiver's account (a direct debit: the receiver is the
+ * payer, with the RDFI routing and account); a credit entry (22, 32) is a payment the originator sent
+ * (CCD, CTX: the batch's company is the payer); a return (addenda 99) takes back the receipt whose
+ * reference is the original entry's trace; a notification of change and a prenote move no money.
+ * The trace is the reference (spec section 5); addenda 05 text is the remittance text.
  */
 function achAsEntry(e: AchEntry & Record<string, unknown>, today: LocalDate): Pending {
   const effective =
     typeof e.effective_date === 'string' && isLocalDate(e.effective_date) ? e.effective_date : today;
   const original = typeof e.original_trace === 'string' ? e.original_trace : null;
   const isReturn = e.return_code !== null;
+  const isNoc = e.noc_code !== null;
+  const drawn = e.direction === 'debit';
+  const company = typeof e.company_name === 'string' && e.company_name.trim() !== '' ? e.company_name.trim() : null;
+  const payerIsReceiver = drawn || isReturn;
   return {
     entry: {
       reference: e.trace,
       booking_date: effective,
       value_date: null,
-      amount: e.amount,
-      // A return comes back as an entry whose direction is the original's; for AR it takes money back.
-      direction: isReturn ? 'debit' : e.direction,
+      // A notification of change carries no money; it is kept, not booked.
+      amount: isNoc ? '0' : e.amount,
+      direction: isReturn ? 'debit' : 'credit',
       type_code: typeof e.transaction_code === 'string' ? e.transaction_code : null,
-      counterparty_name: e.name,
-      counterparty_account: e.account,
+      counterparty_name: payerIsReceiver ? e.name : (company ?? e.name),
+      counterparty_account: payerIsReceiver ? e.account : null,
       end_to_end_id: null,
       check_number: null,
-      customer_reference: null,
+      customer_reference: typeof e.individual_id === 'string' ? e.individual_id : null,
       remittance_text: e.addenda.length > 0 ? e.addenda.join(' ') : null,
       return_reason: e.return_code,
       reversal: false,
       ...(e.line === undefined ? {} : { line: e.line }),
     },
     originalRefs: original ? [original] : [],
-    remittances: [],
+    remittances: ctxRemittances(e),
   };
 }
 
@@ -732,4 +742,24 @@ function adviceFormat(format: BankFileFormat): RemittanceSourceFormat {
   if (format.startsWith('camt')) return 'camt';
   if (format === 'x12-820') return 'x12-820';
   return 'bank-text';
+}
+
+/**
+ * A CTX (or CCD+) entry's addenda may carry a whole X12 820 remittance advice, cut into 80-character
+ * pieces: joined without separators they are the 820 again. An advice that cannot be read stays in
+ * the receipt's remittance text, where the matching engine still finds references.
+ */
+function ctxRemittances(e: AchEntry): Remittance[] {
+  if (e.addenda.length === 0) return [];
+  const joined = e.addenda.join('');
+  const at = joined.search(/ISA[^A-Za-z0-9 ]|ST[*|^~:]820/);
+  if (at < 0) return [];
+  try {
+    const doc = parseText(createX12_820Parser, 'x12-820', joined.slice(at), {
+      fileName: `trace ${e.trace} addenda`,
+    });
+    return (doc.remittances ?? []).map((r) => ({ ...r, payment_reference: r.payment_reference ?? e.trace }));
+  } catch {
+    return [];
+  }
 }

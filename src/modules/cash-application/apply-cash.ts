@@ -13,7 +13,7 @@ import {
 } from '../receivables/index.ts';
 import { loadKnowledge } from './load-knowledge.ts';
 import { decideReceipt, ENGINE_VERSION } from './logic/decide-receipt.ts';
-import type { AdviceLine, Allocation, EngineReceipt, EngineSettings } from './logic/types.ts';
+import type { AdviceLine, Allocation, EngineDecision, EngineReceipt, EngineSettings } from './logic/types.ts';
 
 export interface CashApplyOptions {
   asOf?: LocalDate;
@@ -139,11 +139,9 @@ export async function runCashApplication(
 
       for (let start = 0; start < receiptRows.length; start += CHUNK) {
         const chunk = receiptRows.slice(start, start + CHUNK);
-        const advices = await advicesOf(
-          tx,
-          tenantId,
-          chunk.map((r) => r.id),
-        );
+        const ids = chunk.map((r) => r.id);
+        const advices = await advicesOf(tx, tenantId, ids);
+        const rejected = await rejectedOf(tx, tenantId, ids);
         const batches: ApplicationBatchDraft[] = [];
         const suggestions: { receiptId: string; list: Allocation[] }[] = [];
         const notes: { id: string; explanation: string }[] = [];
@@ -162,7 +160,10 @@ export async function runCashApplication(
             customerId: row.customer_id,
             advice: advices.get(row.id) ?? null,
           };
-          const decision = decideReceipt(receipt, knowledge, settings);
+          const decision = withoutRejected(
+            decideReceipt(receipt, knowledge, settings),
+            rejected.get(receipt.id),
+          );
           if (decision.kind === 'apply') {
             const a = decision.allocation;
             const period = receipt.date.slice(0, 7);
@@ -332,4 +333,59 @@ async function advicesOf(ex: Executor, tenantId: number, receiptIds: readonly st
     }
   }
   return out;
+}
+
+const allocationKey = (rows: readonly { kind: string; itemId: string | null; amount: bigint }[]) =>
+  rows
+    .map((r) => `${r.kind}:${r.itemId ?? ''}:${r.amount}`)
+    .sort()
+    .join('|');
+
+/** The allocations analysts rejected for these receipts: the engine does not offer them again. */
+async function rejectedOf(ex: Executor, tenantId: number, receiptIds: readonly string[]) {
+  const out = new Map<string, Set<string>>();
+  if (receiptIds.length === 0) return out;
+  const rows = await ex
+    .selectFrom('cash_suggestions')
+    .select(['receipt_id', 'allocation'])
+    .where('tenant_id', '=', tenantId)
+    .where('status', '=', 'rejected')
+    .where('receipt_id', 'in', [...receiptIds])
+    .execute();
+  for (const r of rows) {
+    const list = (typeof r.allocation === 'string' ? JSON.parse(r.allocation) : r.allocation) as {
+      kind: string;
+      item_id: string | null;
+      amount_minor: string;
+    }[];
+    const key = allocationKey(
+      list.map((a) => ({ kind: a.kind, itemId: a.item_id, amount: BigInt(a.amount_minor) })),
+    );
+    let set = out.get(r.receipt_id);
+    if (!set) {
+      set = new Set();
+      out.set(r.receipt_id, set);
+    }
+    set.add(key);
+  }
+  return out;
+}
+
+function withoutRejected(decision: EngineDecision, rejected: Set<string> | undefined): EngineDecision {
+  if (rejected === undefined) return decision;
+  const keep = (a: Allocation) => !rejected.has(allocationKey(a.rows));
+  if (decision.kind === 'apply') {
+    if (keep(decision.allocation)) return decision;
+    const rest = decision.suggestions.filter(keep);
+    return rest.length > 0
+      ? { kind: 'suggest', suggestions: rest, explanation: 'an analyst rejected the best match' }
+      : { kind: 'leave', explanation: 'an analyst rejected the best match; nothing else fits' };
+  }
+  if (decision.kind === 'suggest') {
+    const rest = decision.suggestions.filter(keep);
+    return rest.length > 0
+      ? { ...decision, suggestions: rest }
+      : { kind: 'leave', explanation: 'an analyst rejected every match the engine found' };
+  }
+  return decision;
 }

@@ -18,3 +18,23 @@ export type {
   EngineReceipt,
   EngineSettings,
 } from './logic/types.ts';
+export {
+  type AmountInput,
+  type AppliedRow,
+  applyManually,
+  confirmSuggestion,
+  type ListStatus,
+  listOpenReceipts,
+  type ManualRow,
+  moveApplication,
+  type OpenReceipt,
+  type OpenSuggestion,
+  putOnAccount,
+  refund,
+  rejectSuggestion,
+  type SuggestedRow,
+  summarizeRows,
+  unapply,
+  type WorkbenchResult,
+  workbenchError,
+} from './workbench.ts';

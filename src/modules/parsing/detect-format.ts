@@ -31,6 +31,9 @@ export function detectFormat(head: string): DetectedFamily | null {
   // NACHA: a file header record of 94 characters: `1`, priority code, ..., record size `094` at
   // positions 35-37, blocking factor `10`, format code `1`.
   if (text.startsWith('1') && text.slice(34, 39) === '09410') return 'nacha';
+  // A NACHA file that starts at a batch header (some return files): `5`, a service class code, and
+  // a standard entry class code at positions 51-53.
+  if (/^5(?:200|220|225|280)/.test(text) && /^[A-Z]{3}$/.test(text.slice(50, 53))) return 'nacha';
   // BAI lockbox: header record `1`, then a service record `2` and lockbox records `5`/`6`.
   if (/^1\d\d/.test(text) && /\r?\n[25]/.test(text.slice(0, 1000))) return 'lockbox';
   return null;

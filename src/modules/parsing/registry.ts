@@ -5,9 +5,11 @@ import {
   createBankCsvParser,
   createCamtParser,
   createLockboxParser,
+  createNachaParser,
   type FormatParser,
   type ParseSink,
 } from '../bank-files/index.ts';
+import { createX12Parser } from '../edi/index.ts';
 import type { DetectedFamily } from './detect-format.ts';
 
 /** The parser of each format family. */
@@ -28,6 +30,10 @@ export function parserFor(
       return createBai2Parser(sink, { fileName: options.fileName });
     case 'lockbox':
       return createLockboxParser(sink, { fileName: options.fileName });
+    case 'x12':
+      return createX12Parser(sink, { fileName: options.fileName });
+    case 'nacha':
+      return createNachaParser(sink, { fileName: options.fileName });
     case 'camt':
       return createCamtParser(sink, { fileName: options.fileName });
     default:
