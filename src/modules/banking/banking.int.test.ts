@@ -2,11 +2,13 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nachaFile } from '../../../test/support/nacha-writer.ts';
 import { loadSmallPortfolio } from '../../../test/support/small-portfolio.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import type { CurrencyCode } from '../../core/currency.ts';
 import type { LocalDate } from '../../core/local-date.ts';
 import { parseBankCsvMapping } from '../bank-files/index.ts';
+import { runCashApplication } from '../cash-application/index.ts';
 import { checkLedger } from '../integrity/index.ts';
 import { createReceivablesService } from '../receivables/index.ts';
 import { buildAgingReport } from '../reporting/index.ts';
@@ -231,5 +233,55 @@ describe('importing bank files', () => {
       issues: [expect.objectContaining({ line: 3, message: expect.stringMatching(/amount/) })],
     });
     expect(await counts()).toEqual(before);
+  });
+
+  it('reads an 820 advice carried in CTX addenda, links it to its receipt, and the engine applies by it', async () => {
+    const advice =
+      'ST*820*0001~BPR*C*300*C*ACH*CTX*01*021000021*DA*111222333*1999999999**01*091000019*DA*999*20260629~' +
+      'TRN*1*CTX-0001*1999999999~N1*PR*ACME HOLDINGS~ENT*1~RMR*IV*INV-4**300~SE*7*0001~';
+    const pieces = advice.match(/.{1,80}/g) ?? [];
+    const path = join(dir, 'ctx.ach');
+    await writeFile(
+      path,
+      nachaFile({
+        companyName: 'ACME HOLDINGS',
+        companyId: '1999999999',
+        sec: 'CTX',
+        effective: '260629',
+        entries: [
+          {
+            transactionCode: '22',
+            routing: '091000019',
+            account: '999',
+            amountCents: 30000,
+            name: 'ARBOR DEMO CO',
+            trace: '091000010000777',
+            addenda: pieces,
+          },
+        ],
+      }),
+    );
+    expect(await openOf('INV-4')).toBe(30000n);
+    const r = await importBankFile(t.ctx, path, { progress: false, account: 'OPERATING' });
+    expect(r).toMatchObject({ format: 'nacha', receipts: { count: 1 }, advices: 1, advicesLinked: 1 });
+    const receipt = await receiptByRef('091000010000777');
+    expect(receipt.payer_name).toBe('ACME HOLDINGS');
+    const linked = await t.database.db
+      .selectFrom('remittance_advices')
+      .select(['receipt_id', 'linked_by', 'source_format'])
+      .where('receipt_id', '=', receipt.id)
+      .executeTakeFirstOrThrow();
+    expect(linked).toEqual({ receipt_id: receipt.id, linked_by: 'same-file', source_format: 'ach-addenda' });
+    await runCashApplication(t.ctx, { asOf: '2026-06-30' as LocalDate });
+    expect(await openOf('INV-4')).toBe(0n);
+    const rows = await t.database.db
+      .selectFrom('applications')
+      .select(['kind', 'status', 'explanation'])
+      .where('receipt_id', '=', receipt.id)
+      .execute();
+    expect(rows).toEqual([
+      { kind: 'invoice', status: 'auto', explanation: expect.stringMatching(/remittance advice/) },
+    ]);
+    expect((await checkLedger(t.ctx)).filter((c) => !c.ok)).toEqual([]);
   });
 });

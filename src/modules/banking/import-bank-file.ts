@@ -622,6 +622,9 @@ export async function importBankFile(
           ...(options.mapping ? { mapping: options.mapping } : {}),
           onProgress: (read) => progress?.update(read, result.transactions),
           afterChunk: drain,
+          onFormat: (f) => {
+            format = f;
+          },
         });
         format = detectedFormat ?? parsed.format;
         result.format = format;

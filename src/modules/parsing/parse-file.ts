@@ -25,6 +25,8 @@ export interface ParseFileOptions {
    * import) does so here, so that neither the file nor its transactions are ever held whole.
    */
   afterChunk?: () => Promise<void>;
+  /** Called once the format is known, before the first chunk is pushed. */
+  onFormat?: (format: BankFileFormat, family: DetectedFamily | 'csv') => void;
 }
 
 export interface ParseFileResult {
@@ -71,6 +73,7 @@ export async function parseBankFile(
     );
   }
   const format = defaultFormatOf(family);
+  options.onFormat?.(format, family);
   const parser: FormatParser = parserFor(family, sink, { fileName, mapping: options.mapping });
   let read = 0;
   for await (const chunk of readTextChunks(path, encoding)) {
