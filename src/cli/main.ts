@@ -12,6 +12,7 @@ import { parseCommand } from './commands/parse.ts';
 import { periodCommands } from './commands/period.ts';
 import { importRemittanceCommand } from './commands/remittance.ts';
 import { agingCommand, statementCommand } from './commands/report.ts';
+import { bankReconciliationCommand } from './commands/report-bank-reconciliation.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { type Io, resolveDbTarget } from './runtime.ts';
 
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   bankAccountListCommand,
   agingCommand,
   statementCommand,
+  bankReconciliationCommand,
   cashApplyCommand,
   ...cashWorkbenchCommands,
   exportApplicationsCommand,

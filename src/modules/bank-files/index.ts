@@ -35,10 +35,12 @@ export {
 } from './parsers/bank-csv.ts';
 export { createCamtParser } from './parsers/camt.ts';
 export { createLockboxParser } from './parsers/lockbox.ts';
+export { createMt940Parser } from './parsers/mt940.ts';
 export {
   achEntryDetails,
   createNachaParser,
   type NachaAchEntry,
   type NachaEntryDetails,
 } from './parsers/nacha.ts';
+export { createOfxParser } from './parsers/ofx.ts';
 export { XmlReader } from './parsers/xml-reader.ts';

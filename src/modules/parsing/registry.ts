@@ -5,7 +5,9 @@ import {
   createBankCsvParser,
   createCamtParser,
   createLockboxParser,
+  createMt940Parser,
   createNachaParser,
+  createOfxParser,
   type FormatParser,
   type ParseSink,
 } from '../bank-files/index.ts';
@@ -34,6 +36,10 @@ export function parserFor(
       return createX12Parser(sink, { fileName: options.fileName });
     case 'nacha':
       return createNachaParser(sink, { fileName: options.fileName });
+    case 'mt940':
+      return createMt940Parser(sink, { fileName: options.fileName });
+    case 'ofx':
+      return createOfxParser(sink, { fileName: options.fileName });
     case 'camt':
       return createCamtParser(sink, { fileName: options.fileName });
     default:
