@@ -712,7 +712,8 @@ function achAsEntry(e: AchEntry & Record<string, unknown>, today: LocalDate): Pe
   const isReturn = e.return_code !== null;
   const isNoc = e.noc_code !== null;
   const drawn = e.direction === 'debit';
-  const company = typeof e.company_name === 'string' && e.company_name.trim() !== '' ? e.company_name.trim() : null;
+  const company =
+    typeof e.company_name === 'string' && e.company_name.trim() !== '' ? e.company_name.trim() : null;
   const payerIsReceiver = drawn || isReturn;
   return {
     entry: {

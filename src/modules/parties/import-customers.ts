@@ -4,7 +4,7 @@ import { type CurrencyCode, parseCurrency } from '../../core/currency.ts';
 import { newId } from '../../core/ids.ts';
 import { parseAmount } from '../../core/money.ts';
 import { parsePaymentTerms } from '../../core/payment-terms.ts';
-import { anyText, type BulkColumn, insertMany } from '../../db/bulk.ts';
+import { type BulkColumn, insertMany } from '../../db/bulk.ts';
 import type { CustomersTable } from '../../db/schema.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { ImportHandlerArgs, ImportOutcome, ImportSpec } from '../imports/index.ts';
