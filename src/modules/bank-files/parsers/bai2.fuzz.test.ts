@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { corporaDir, corpusFile } from '../../../../test/support/corpora.ts';
-import { isAppError } from '../../../core/errors.ts';
+import { expectWellFormed, mutate, mutationOf, parseOutcome } from '../../../../test/support/parser-fuzz.ts';
 import type { ParsedFile } from '../model.ts';
-import { parseText } from '../parse-text.ts';
 import { createBai2Parser } from './bai2.ts';
 
 // Thousands of random mutations of the fixtures and of some corpus files: each must end in a result
@@ -48,73 +47,12 @@ const TOKENS = [
   'V,261301,',
 ];
 
-type Mutation =
-  | { kind: 'flip'; at: number; char: string }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'deleteLine'; at: number }
-  | { kind: 'duplicateLine'; at: number }
-  | { kind: 'insert'; at: number; text: string };
+const mutation = mutationOf(TOKENS, CHARS);
 
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), char: fc.constantFrom(...CHARS) }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('deleteLine' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('duplicateLine' as const), at: fc.nat() }),
-  fc.record({
-    kind: fc.constant('insert' as const),
-    at: fc.nat(),
-    text: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...TOKENS)),
-  }),
-);
+const run = (text: string, chunkSize?: number) =>
+  parseOutcome(createBai2Parser, 'bai2', text, 'fuzz.bai', chunkSize);
 
-function mutate(text: string, m: Mutation): string {
-  const at = m.at % (text.length + 1);
-  switch (m.kind) {
-    case 'flip':
-      return text.slice(0, at) + m.char + text.slice(at + 1);
-    case 'truncate':
-      return text.slice(0, at);
-    case 'insert':
-      return text.slice(0, at) + m.text + text.slice(at);
-    default: {
-      const lines = text.split('\n');
-      const i = m.at % lines.length;
-      if (m.kind === 'deleteLine') lines.splice(i, 1);
-      else lines.splice(i, 0, lines[i] ?? '');
-      return lines.join('\n');
-    }
-  }
-}
-
-type Outcome = { doc: ParsedFile } | { error: string };
-
-function run(text: string, chunkSize?: number): Outcome {
-  try {
-    return { doc: parseText(createBai2Parser, 'bai2', text, { fileName: 'fuzz.bai' }, chunkSize) };
-  } catch (e) {
-    if (isAppError(e) && e.code === 'bank_files.unreadable') return { error: e.message };
-    throw e;
-  }
-}
-
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function expectWellFormed(doc: ParsedFile): void {
-  for (const st of doc.statements ?? []) {
-    expect(st.account).not.toBe('');
-    for (const b of [st.opening_balance, st.closing_balance]) if (b !== null) expect(b).toMatch(DECIMAL);
-    for (const e of st.entries) {
-      expect(e.amount).toMatch(/^\d+(\.\d+)?$/);
-      expect(['credit', 'debit']).toContain(e.direction);
-      for (const d of [e.booking_date, e.value_date]) if (d !== null) expect(d).toMatch(DATE);
-    }
-  }
-  for (const w of doc.warnings) {
-    expect(w.message.length).toBeGreaterThan(0);
-    if (w.line !== null) expect(w.line).toBeGreaterThanOrEqual(1);
-  }
-}
+const expectDocument = (doc: ParsedFile) => expectWellFormed(doc, ['bai2']);
 
 describe('BAI2 parser under random mutation', () => {
   it('ends every mutated file in a result or bank_files.unreadable, the same for any chunking', () => {
@@ -129,7 +67,7 @@ describe('BAI2 parser under random mutation', () => {
           const text = mutations.reduce(mutate, inputs[which] ?? '');
           const whole = run(text);
           if ('doc' in whole) {
-            expectWellFormed(whole.doc);
+            expectDocument(whole.doc);
             results++;
           } else {
             rejections++;

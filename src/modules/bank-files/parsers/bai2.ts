@@ -493,8 +493,15 @@ class Bai2Parser implements FormatParser {
 
   private currencyField(text: string, line: number): string {
     const c = text.trim().toUpperCase();
-    if (c !== '' && !isCurrencyCode(c)) this.warn(line, `unknown currency code "${c}"`);
-    return c;
+    if (c === '' || isCurrencyCode(c)) return c;
+    // A code of three letters the table does not know is kept (ISO 4217 grows); anything else is
+    // damage, and the group's (or USD) stands.
+    if (/^[A-Z]{3}$/.test(c)) {
+      this.warn(line, `unknown currency code "${c}"`);
+      return c;
+    }
+    this.warn(line, `currency field ${JSON.stringify(text.slice(0, 20))} is not a currency code; ignored`);
+    return '';
   }
 
   private accountHeader(fields: string[], line: number): void {

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { corporaDir, corpusFile } from '../../../../test/support/corpora.ts';
-import { isAppError } from '../../../core/errors.ts';
+import { expectWellFormed, mutate, mutationOf, parseOutcome } from '../../../../test/support/parser-fuzz.ts';
 import type { ParsedFile } from '../model.ts';
-import { parseText } from '../parse-text.ts';
 import { createLockboxParser } from './lockbox.ts';
 
 // Thousands of random mutations of the lockbox fixtures and corpus files: each must end in a result
@@ -37,73 +36,12 @@ const inputs = [
 const CHARS = [...'0123456789 \n\r-ABX9'];
 const TOKENS = ['\n4', '\n6', '\n7', '\n8', '\n9', '0000012500', 'INV-9 0000000100', '\n5001000'];
 
-type Mutation =
-  | { kind: 'flip'; at: number; char: string }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'deleteLine'; at: number }
-  | { kind: 'duplicateLine'; at: number }
-  | { kind: 'insert'; at: number; text: string };
+const mutation = mutationOf(TOKENS, CHARS);
 
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), char: fc.constantFrom(...CHARS) }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('deleteLine' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('duplicateLine' as const), at: fc.nat() }),
-  fc.record({
-    kind: fc.constant('insert' as const),
-    at: fc.nat(),
-    text: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...TOKENS)),
-  }),
-);
+const run = (text: string, chunkSize?: number) =>
+  parseOutcome(createLockboxParser, 'lockbox', text, 'fuzz.lbx', chunkSize);
 
-function mutate(text: string, m: Mutation): string {
-  const at = m.at % (text.length + 1);
-  switch (m.kind) {
-    case 'flip':
-      return text.slice(0, at) + m.char + text.slice(at + 1);
-    case 'truncate':
-      return text.slice(0, at);
-    case 'insert':
-      return text.slice(0, at) + m.text + text.slice(at);
-    default: {
-      const lines = text.split('\n');
-      const i = m.at % lines.length;
-      if (m.kind === 'deleteLine') lines.splice(i, 1);
-      else lines.splice(i, 0, lines[i] ?? '');
-      return lines.join('\n');
-    }
-  }
-}
-
-type Outcome = { doc: ParsedFile } | { error: string };
-
-function run(text: string, chunkSize?: number): Outcome {
-  try {
-    return { doc: parseText(createLockboxParser, 'lockbox', text, { fileName: 'fuzz.txt' }, chunkSize) };
-  } catch (e) {
-    if (isAppError(e) && e.code === 'bank_files.unreadable') return { error: e.message };
-    throw e;
-  }
-}
-
-function expectWellFormed(doc: ParsedFile): void {
-  for (const st of doc.statements ?? []) {
-    expect(st.account).not.toBe('');
-    for (const e of st.entries) {
-      expect(e.amount).toMatch(/^\d+\.\d{2}$/);
-      expect(e.direction).toBe('credit');
-      expect(e.reference).toMatch(/^.*-.*$/);
-    }
-  }
-  for (const r of doc.remittances ?? []) {
-    expect(r.lines.length).toBeGreaterThan(0);
-    for (const l of r.lines) expect(l.paid).toMatch(/^\d+\.\d{2}$/);
-  }
-  for (const w of doc.warnings) {
-    expect(w.message.length).toBeGreaterThan(0);
-    if (w.line !== null) expect(w.line).toBeGreaterThanOrEqual(1);
-  }
-}
+const expectDocument = (doc: ParsedFile) => expectWellFormed(doc, ['lockbox']);
 
 describe('BAI lockbox parser under random mutation', () => {
   it('ends every mutated file in a result or bank_files.unreadable, the same for any chunking', () => {
@@ -118,7 +56,7 @@ describe('BAI lockbox parser under random mutation', () => {
           const text = mutations.reduce(mutate, inputs[which] ?? '');
           const whole = run(text);
           if ('doc' in whole) {
-            expectWellFormed(whole.doc);
+            expectDocument(whole.doc);
             results++;
           } else {
             rejections++;

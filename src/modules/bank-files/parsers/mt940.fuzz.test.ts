@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { corporaDir, corpusFile, corpusFiles } from '../../../../test/support/corpora.ts';
-import { isAppError } from '../../../core/errors.ts';
+import { expectWellFormed, mutate, mutationOf, parseOutcome } from '../../../../test/support/parser-fuzz.ts';
 import type { ParsedFile } from '../model.ts';
-import { parseText } from '../parse-text.ts';
 import { createMt940Parser } from './mt940.ts';
 
 /**
@@ -59,80 +58,14 @@ const PIECES = [
   '999999999999999999',
 ];
 
-type Mutation =
-  | { kind: 'set'; at: number; char: string }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'dropLine'; at: number }
-  | { kind: 'doubleLine'; at: number }
-  | { kind: 'insert'; at: number; text: string };
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({
-    kind: fc.constant('set' as const),
-    at: fc.nat(),
-    char: fc.string({ minLength: 1, maxLength: 1, unit: 'binary' }),
-  }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('dropLine' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('doubleLine' as const), at: fc.nat() }),
-  fc.record({
-    kind: fc.constant('insert' as const),
-    at: fc.nat(),
-    text: fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 12, unit: 'binary' })),
-  }),
-);
-
-function mutate(text: string, m: Mutation): string {
-  const at = text.length === 0 ? 0 : m.at % (text.length + 1);
-  switch (m.kind) {
-    case 'set':
-      return text.slice(0, at) + m.char + text.slice(at + 1);
-    case 'truncate':
-      return text.slice(0, at);
-    case 'insert':
-      return text.slice(0, at) + m.text + text.slice(at);
-    case 'dropLine':
-    case 'doubleLine': {
-      const lines = text.split('\n');
-      const i = m.at % lines.length;
-      if (m.kind === 'dropLine') lines.splice(i, 1);
-      else lines.splice(i, 0, lines[i] ?? '');
-      return lines.join('\n');
-    }
-  }
-}
+const mutation = mutationOf(PIECES);
 
 function outcome(text: string, chunk: number): ParsedFile | string {
-  try {
-    return parseText(createMt940Parser, 'mt940', text, { fileName: 'fuzz.sta' }, chunk);
-  } catch (e) {
-    if (isAppError(e) && e.code === 'bank_files.unreadable') return `unreadable: ${e.message}`;
-    throw e;
-  }
+  const r = parseOutcome(createMt940Parser, 'mt940', text, 'fuzz.sta', chunk);
+  return 'doc' in r ? r.doc : `unreadable: ${r.error}`;
 }
 
-const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?$/;
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
-function expectWellFormed(doc: ParsedFile): void {
-  expect(['mt940', 'mt942']).toContain(doc.format);
-  for (const s of doc.statements ?? []) {
-    expect(typeof s.account).toBe('string');
-    if (s.currency !== null) expect(s.currency).toMatch(/^[A-Z]{3}$/);
-    for (const b of [s.opening_balance, s.closing_balance]) if (b !== null) expect(b).toMatch(DECIMAL);
-    for (const e of s.entries) {
-      expect(e.amount).toMatch(DECIMAL);
-      expect(e.amount.startsWith('-')).toBe(false);
-      expect(['credit', 'debit']).toContain(e.direction);
-      for (const d of [e.booking_date, e.value_date]) if (d !== null) expect(d).toMatch(DATE);
-      expect(typeof e.reversal).toBe('boolean');
-    }
-  }
-  for (const w of doc.warnings) {
-    expect(w.message).not.toBe('');
-    if (w.line !== null) expect(w.line).toBeGreaterThan(0);
-  }
-}
+const expectDocument = (doc: ParsedFile) => expectWellFormed(doc, ['mt940', 'mt942']);
 
 describe('MT940 under random damage', () => {
   it('ends in a well-formed result or bank_files.unreadable, for any chunking', () => {
@@ -145,7 +78,7 @@ describe('MT940 under random damage', () => {
           const text = mutations.reduce(mutate, seed);
           const whole = outcome(text, Number.POSITIVE_INFINITY);
           expect(outcome(text, chunk)).toEqual(whole);
-          if (typeof whole !== 'string') expectWellFormed(whole);
+          if (typeof whole !== 'string') expectDocument(whole);
         },
       ),
       { numRuns: 2500 },
@@ -156,7 +89,7 @@ describe('MT940 under random damage', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 400, unit: 'binary' }), (text) => {
         const r = outcome(text, Number.POSITIVE_INFINITY);
-        if (typeof r !== 'string') expectWellFormed(r);
+        if (typeof r !== 'string') expectDocument(r);
       }),
       { numRuns: 1000 },
     );

@@ -143,6 +143,18 @@ interface EntryState {
 }
 
 class OfxParser implements FormatParser {
+  /** An ISO 4217 code, or null with a warning: a damaged file must not invent a currency. */
+  private currencyCode(value: string): string | null {
+    const code = value.trim().toUpperCase();
+    if (code === '') return null;
+    if (/^[A-Z]{3}$/.test(code)) return code;
+    this.sink.warning({
+      line: this.line,
+      message: `currency ${JSON.stringify(value.slice(0, 20))} is not an ISO 4217 code; ignored`,
+    });
+    return null;
+  }
+
   private buf = '';
   private line = 1;
   private nextNewline = -1;
@@ -521,14 +533,14 @@ class OfxParser implements FormatParser {
         else if (name === 'BANKID') e.toBank = value;
       } else if (parent === 'CURRENCY') {
         // CURRENCY: the amount is in this currency; ORIGCURRENCY: it was converted to CURDEF (OFX 5.2).
-        if (name === 'CURSYM') e.currency = value.toUpperCase() || null;
+        if (name === 'CURSYM') e.currency = this.currencyCode(value);
       }
       return;
     }
     const s = this.statement;
     if (s === null) return;
     if (STATEMENT_AGGREGATES.has(parent)) {
-      if (name === 'CURDEF') s.currency = value.toUpperCase() || null;
+      if (name === 'CURDEF') s.currency = this.currencyCode(value);
     } else if (ACCOUNT_FROM.has(parent) && this.stack.length - 2 === s.depth) {
       if (name === 'ACCTID') s.account = value;
     } else if (parent === 'LEDGERBAL' && this.stack.length - 2 === s.depth) {
