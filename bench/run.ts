@@ -8,7 +8,7 @@
  * /usr/bin/time). Aging and check run in one warm process and report the median of several runs.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -221,7 +221,16 @@ async function main() {
     ),
     '',
   ];
-  writeFileSync(values.out as string, `${lines.join('\n')}\n`);
+  // The cash-application and parsing benchmarks keep their own sections in the same file.
+  const out = values.out as string;
+  const previous = existsSync(out) ? readFileSync(out, 'utf8') : '';
+  const kept = ['cash', 'parse']
+    .map(
+      (name) =>
+        new RegExp(`<!-- bench:${name}:begin -->[\\s\\S]*<!-- bench:${name}:end -->`).exec(previous)?.[0],
+    )
+    .filter((x) => x !== undefined);
+  writeFileSync(out, `${lines.join('\n')}\n${kept.map((k) => `\n${k}\n`).join('')}`);
   console.log(lines.join('\n'));
 }
 
