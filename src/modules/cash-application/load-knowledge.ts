@@ -179,6 +179,15 @@ export async function loadKnowledge(
     .execute())
     learn(l.payer_key, l.customer_id, l.source === 'rejected' ? -l.weight * 5 : l.weight * 5);
 
+  // The tenant's canonical reason codes: configured aliases' targets and what history used.
+  const knownCodes = new Set<string>();
+  for (const r of (
+    await sql<{ code: string }>`
+      select distinct reason_code as code from items where tenant_id = ${tenantId} and reason_code is not null
+      union select distinct reason_code from applications where tenant_id = ${tenantId} and reason_code is not null
+      union select distinct reason_code from reason_code_aliases where tenant_id = ${tenantId}`.execute(ex)
+  ).rows)
+    knownCodes.add(r.code);
   const aliases = new Map<string, string>();
   for (const a of await ex
     .selectFrom('reason_code_aliases')
@@ -187,7 +196,20 @@ export async function loadKnowledge(
     .execute())
     aliases.set(a.alias.trim().toUpperCase(), a.reason_code);
 
+  const unlinked = new Map<string, number>();
+  for (const a of await ex
+    .selectFrom('remittance_advices')
+    .select(['currency', 'payment_amount_minor'])
+    .where('tenant_id', '=', tenantId)
+    .where('receipt_id', 'is', null)
+    .where('payment_amount_minor', 'is not', null)
+    .execute()) {
+    const key = `${a.currency}|${a.payment_amount_minor}`;
+    unlinked.set(key, (unlinked.get(key) ?? 0) + 1);
+  }
+
   const knowledge: EngineKnowledge = {
+    unlinkedAdvices: (currency, amount) => unlinked.get(`${currency}|${amount}`) ?? 0,
     itemsOfCustomer: (id) => byCustomer.get(id) ?? EMPTY,
     itemsByFullKey: (k) => byFull.get(k) ?? EMPTY,
     itemsByCoreKey: (k) => byCore.get(k) ?? EMPTY,
@@ -236,6 +258,18 @@ export async function loadKnowledge(
       if (raw === null || raw.trim() === '') return 'unspecified';
       const mapped = aliases.get(raw.trim().toUpperCase());
       if (mapped) return mapped;
+      // `PRICING DISPUTE`, `Pricing-Dispute`, `pricing_dispute thanks` → a known code when one fits.
+      const words = raw
+        .trim()
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter((w) => w !== '');
+      for (let n = Math.min(words.length, 4); n >= 1; n--) {
+        const code = words.slice(0, n).join('_');
+        if (knownCodes.has(code)) return code;
+        const alias = aliases.get(words.slice(0, n).join(' ').toUpperCase());
+        if (alias) return alias;
+      }
       return raw.trim();
     },
   };

@@ -25,10 +25,13 @@ export function receiptMethodOf(format: BankFileFormat, entry: StatementEntry): 
     if (n === 301 || n === 302 || (n >= 201 && n <= 205 && entry.check_number !== null)) return 'check';
   }
   if (format.startsWith('camt')) {
-    if (/\bRCHQ\b|\/CHQ|\bCHK\b/.test(code)) return 'check';
-    if (/\bESCT\b|\bSEPA/.test(code)) return 'sepa';
+    // Domain/family/sub-family, e.g. PMNT/RCDT/ESCT. ACDT is an ACH credit; ESCT a SEPA credit
+    // transfer; XBCT, DMCT, VCOM and SDVA are wires (cross-border, domestic, high value).
+    if (/\bRCHQ\b|\/CHQ|\bCHK\b|\/(?:CCHQ|BCHQ|CDFT)\b/.test(code)) return 'check';
+    if (/\/ACDT\b|\bACH\b/.test(code)) return 'ach';
+    if (/\/ESCT\b|\bSEPA/.test(code)) return 'sepa';
     if (/\bCCRD\b/.test(code)) return 'card';
-    if (/\bRCDT\b|\bXBCT\b|\bDMCT\b/.test(code)) return 'wire';
+    if (/\/(?:XBCT|DMCT|VCOM|SDVA|FICT)\b/.test(code)) return 'wire';
   }
   if (format === 'mt940' || format === 'mt942') {
     if (/^NCHK|^FCHK|^SCHK/.test(code)) return 'check';

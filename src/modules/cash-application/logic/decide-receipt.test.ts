@@ -72,6 +72,7 @@ function knowledge(
     accountNumberOf: (c) => c,
     customerIdByNumber: (n) => n,
     reasonCode: (raw) => (raw ?? 'unspecified').toLowerCase(),
+    unlinkedAdvices: () => 0,
   };
 }
 

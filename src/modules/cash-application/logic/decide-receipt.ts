@@ -35,6 +35,8 @@ export interface EngineKnowledge {
   customerIdByNumber(accountNumber: string): string | null;
   /** A payer's deduction code or text mapped to the tenant's canonical reason code. */
   reasonCode(raw: string | null): string;
+  /** How many remittance advices of this currency and amount no receipt has claimed. */
+  unlinkedAdvices(currency: string, amount: bigint): number;
 }
 
 const NON_AR =
@@ -132,6 +134,25 @@ function resolveReference(
     }
     if (count === 1 && found !== null) return { item: found, p: 0.97, how: 'one edit away' };
   }
+  // Truncated: the digits written are the start of one of the payer's documents (`INV-006350` for
+  // `INV-0063500`: a field cut short), at most two digits missing, only when unique.
+  const written = keys.core ?? /^[A-Z]*(\d{4,})$/.exec(keys.full)?.[1] ?? null;
+  if (scope !== null && written !== null && written.length >= 4) {
+    let found: EngineItem | null = null;
+    let count = 0;
+    for (const customerId of scope) {
+      for (const item of ctx.k.itemsOfCustomer(customerId)) {
+        if (!eligible(item, ctx.r)) continue;
+        const core = referenceKeys(item.number)?.core;
+        if (core == null || core.length <= written.length || core.length - written.length > 2) continue;
+        if (core.startsWith(written)) {
+          count++;
+          found = item;
+        }
+      }
+    }
+    if (count === 1 && found !== null) return { item: found, p: 0.97, how: 'truncated' };
+  }
   return null;
 }
 
@@ -163,7 +184,13 @@ function payerCandidates(ctx: Context): Map<string, Strength> {
   const learned = k.learned(r.payerAccount, r.payerName ?? r.advice?.payer ?? null);
   if (learned.size > 0) {
     const total = [...learned.values()].reduce((a, b) => a + b, 0);
-    for (const [id, w] of learned) add([id], Math.min(0.99, 0.9 + (0.09 * w) / total), 'paid for before');
+    // One customer paid for again and again by this payer is as good as a known account.
+    for (const [id, w] of learned)
+      add(
+        [id],
+        learned.size === 1 && w >= 2 ? 0.998 : Math.min(0.99, 0.9 + (0.09 * w) / total),
+        'paid for before',
+      );
   }
   const name = r.payerName ?? r.advice?.payer ?? null;
   if (name) {
@@ -296,9 +323,13 @@ function fromAdvice(ctx: Context, scope: ReadonlySet<string> | null): Allocation
       });
       continue;
     }
-    const discount = line.discount ?? 0n;
+    let discount = line.discount ?? 0n;
     const deduction = line.deduction ?? 0n;
     const gross = line.gross ?? line.paid + discount + deduction;
+    // A gross above what is paid, discounted and deducted: when the gap is the discount the terms
+    // offer, the payer took it without saying so.
+    const gap = gross - line.paid - discount - deduction;
+    if (gap > 0n && discount === 0n && gap === -offeredDiscount(item)) discount = gap;
     const settle = gross > item.open ? item.open : gross;
     if (settle <= 0n) return null;
     rows.push({
@@ -348,12 +379,33 @@ function fromAdvice(ctx: Context, scope: ReadonlySet<string> | null): Allocation
   const customerId = ids.size === 1 ? ([...ids][0] as string) : null;
   const done = complete(rows, ctx, customerId);
   if (done === null) return null;
-  if (done.note !== 'amount exact') p = Math.min(p, 0.99);
+  // The payer's own lines that explain the amount exactly make a loosely read number sure.
+  if (done.note === 'amount exact' && p < 0.99) p = 0.996;
+  if (done.note !== 'amount exact') p = Math.min(p, 0.998);
   return {
     rows: done.rows,
     confidence: p,
     explanation: `remittance advice ${advice.lines.length} line(s)${notes.length ? `; ${notes.join('; ')}` : ''}; ${done.note}`,
   };
+}
+
+const DEDUCTION_TEXT =
+  /\b(?:DED(?:UCTION|UCTED)?|SHORT(?:\s*PA(?:ID|Y))?|LESS|DEDUCT(?:ED)?)\b\s*:?\s*(?:USD\s*)?(\d{1,3}(?:,\d{3})*|\d+)\.(\d{2})\s*([A-Za-z][A-Za-z_ -]{2,40})?/gi;
+
+/**
+ * Deductions the payer states in the text: `DED 2,304.00 short_shipment`, `SHORT PAID 50.00 PRICING`.
+ * The reason is mapped to the tenant's canonical code (aliases, codes history used); unmapped, it is
+ * kept as written.
+ */
+function statedDeductions(ctx: Context): { total: bigint; reason: string } {
+  let total = 0n;
+  let reason: string | null = null;
+  for (const m of ctx.r.text.matchAll(DEDUCTION_TEXT)) {
+    total += BigInt(`${(m[1] ?? '0').replace(/,/g, '')}${m[2] ?? '00'}`);
+    const words = (m[3] ?? '').trim();
+    if (reason === null && words !== '') reason = ctx.k.reasonCode(words.split(/\s+/).slice(0, 3).join(' '));
+  }
+  return { total, reason: reason ?? 'unspecified' };
 }
 
 /** Allocations from references found in the receipt's text. */
@@ -396,18 +448,53 @@ function fromReferences(ctx: Context, scope: ReadonlySet<string> | null): Alloca
       });
     return out;
   }
-  for (const mode of ['earned', 'none', 'unearned'] as const) {
+  // The amount exactly: the items in full, with an earned discount, or with a late one taken.
+  // A reference read loosely (one edit away, truncated) that also gives the exact amount is sure.
+  const exactP = Math.min(...hits.map((h) => (h.p < 0.99 ? 0.996 : h.p)));
+  for (const mode of ['none', 'earned', 'unearned'] as const) {
     const rows = settleRows(open, ctx, mode);
     if (mode !== 'none' && rows.length === open.length) continue; // no discount applies in this mode
-    const done = complete(rows, ctx, customerId);
-    if (done === null) continue;
-    const p = done.note === 'amount exact' ? refP : refP * (done.note.includes('bank fee') ? 0.997 : 0.999);
+    if (sum(rows) !== ctx.r.amount) continue;
+    out.push({
+      rows,
+      confidence: exactP,
+      explanation: `${refText}; ${mode === 'earned' ? 'discount earned; ' : mode === 'unearned' ? 'discount taken late: unearned_discount deduction; ' : ''}amount exact`,
+    });
+    return out;
+  }
+  // Short by what the payer says it deducted, and why (`DED 123.45 pricing_dispute`).
+  const stated = statedDeductions(ctx);
+  if (stated.total > 0n) {
+    const rows = settleRows(open, ctx, 'none');
+    if (sum(rows) - stated.total === ctx.r.amount) {
+      const target = open.find((i) => i.open > 0n) as EngineItem;
+      out.push({
+        rows: [
+          ...rows,
+          {
+            kind: 'deduction',
+            itemId: target.id,
+            itemNumber: target.number,
+            customerId: target.customerId,
+            amount: -stated.total,
+            reasonCode: stated.reason,
+          },
+        ],
+        confidence: refP * 0.999,
+        explanation: `${refText}; short by ${fmt(stated.total)}, the deduction the payer states (${stated.reason})`,
+      });
+      return out;
+    }
+  }
+  // More than the items (on account), or a wire short by its fee.
+  const done = complete(settleRows(open, ctx, 'none'), ctx, customerId);
+  if (done !== null) {
     out.push({
       rows: done.rows,
-      confidence: p,
-      explanation: `${refText}; ${mode === 'earned' ? 'discount earned; ' : mode === 'unearned' ? 'discount taken late: unearned_discount deduction; ' : ''}${done.note}`,
+      confidence: refP * (done.note.includes('bank fee') ? 0.998 : 0.999),
+      explanation: `${refText}; ${done.note}`,
     });
-    if (done.note === 'amount exact') break;
+    return out;
   }
   if (out.length > 0) return out;
   // Less than the referenced items: a part of them paid in full, or an instalment of one.
@@ -454,13 +541,31 @@ function fromReferences(ctx: Context, scope: ReadonlySet<string> | null): Alloca
   return out;
 }
 
-/** Allocations over the candidate customers' open items when nothing names them. */
+const byAge = (a: EngineItem, b: EngineItem) =>
+  a.issueDate < b.issueDate
+    ? -1
+    : a.issueDate > b.issueDate
+      ? 1
+      : a.number < b.number
+        ? -1
+        : a.number > b.number
+          ? 1
+          : 0;
+
+/**
+ * Allocations over the candidate customers' open items when nothing names them, in stages from the
+ * plainest answer to the most contrived, stopping at the first stage that has one: one item of
+ * exactly the amount (several of the same amount: the oldest, spec section 6); one item less its
+ * earned discount; invoices whose sum is the amount; the same with earned discounts; with credit
+ * memos netted; with late discounts deducted; a wire short by its fee. A stage with several answers
+ * only suggests them.
+ */
 function fromAmounts(ctx: Context, candidates: Map<string, Strength>): Allocation[] {
   const out: Allocation[] = [];
-  // Search per customer first (most payments pay one customer), then over all candidates together
-  // when a party pays for several.
+  // Per customer first (most payments pay one customer), then all candidates together (a party
+  // paying for several).
   const groups: { customers: string[]; p: number; why: string }[] = [];
-  for (const [id, s] of candidates) groups.push({ customers: [id], p: s.p, why: s.why });
+  for (const [id, st] of candidates) groups.push({ customers: [id], p: st.p, why: st.why });
   if (candidates.size > 1 && candidates.size <= 25) {
     const ps = [...candidates.values()];
     groups.push({
@@ -469,77 +574,90 @@ function fromAmounts(ctx: Context, candidates: Map<string, Strength>): Allocatio
       why: ps[0]?.why ?? '',
     });
   }
-  const seen = new Set<string>();
+  const A = ctx.r.amount;
   for (const g of groups) {
     const items = g.customers
       .flatMap((c) => ctx.k.itemsOfCustomer(c))
       .filter((i) => eligible(i, ctx.r) && i.open !== 0n)
-      .sort((a, b) =>
-        a.issueDate < b.issueDate ? -1 : a.issueDate > b.issueDate ? 1 : a.number < b.number ? -1 : 1,
-      );
+      .sort(byAge);
     if (items.length === 0) continue;
-    const tries: { amounts: bigint[]; mode: 'none' | 'earned' | 'unearned'; slack: bigint }[] = [
-      { amounts: items.map((i) => i.open), mode: 'none', slack: 0n },
-    ];
-    if (items.some((i) => earnedDiscount(i, ctx) !== 0n))
-      tries.push({ amounts: items.map((i) => i.open + earnedDiscount(i, ctx)), mode: 'earned', slack: 0n });
-    if (items.some((i) => offeredDiscount(i) !== 0n && discountWindowPassed(i, ctx)))
-      tries.push({
-        amounts: items.map((i) => i.open + (discountWindowPassed(i, ctx) ? offeredDiscount(i) : 0n)),
+    const debits = items.filter((i) => i.open > 0n);
+    const earned = (i: EngineItem) => earnedDiscount(i, ctx);
+    const late = (i: EngineItem) => (discountWindowPassed(i, ctx) ? offeredDiscount(i) : 0n);
+    type Stage = {
+      pool: EngineItem[];
+      value: (i: EngineItem) => bigint;
+      mode: 'none' | 'earned' | 'unearned';
+      slack: bigint;
+      label: string;
+    };
+    const stages: Stage[] = [
+      { pool: debits, value: (i) => i.open, mode: 'none', slack: 0n, label: '' },
+      {
+        pool: debits,
+        value: (i) => i.open + earned(i),
+        mode: 'earned',
+        slack: 0n,
+        label: ', discount earned',
+      },
+      { pool: items, value: (i) => i.open, mode: 'none', slack: 0n, label: ', credits netted' },
+      {
+        pool: debits,
+        value: (i) => i.open + late(i),
         mode: 'unearned',
         slack: 0n,
-      });
+        label: ', unearned discount deducted',
+      },
+    ];
     if (ctx.r.method === 'wire')
-      tries.push({ amounts: items.map((i) => i.open), mode: 'none', slack: ctx.s.wireFeeToleranceMinor });
-    for (const t of tries) {
-      const res = subsetSums(t.amounts, ctx.r.amount, { maxSolutions: 4, slack: t.slack, maxItems: 80 });
-      if (res.solutions.length === 0) continue;
-      const sols = res.solutions.map((s) => s.map((i) => items[i] as EngineItem));
-      // Equal-amount ambiguity (spec section 6): several single items of the same amount → the oldest.
-      const equalSingles =
-        sols.every((s) => s.length === 1) && new Set(sols.map((s) => (s[0] as EngineItem).open)).size === 1;
-      const unique = sols.length === 1 && res.exhausted;
-      const ordered = equalSingles
-        ? [
-            sols.sort((a, b) =>
-              (a[0] as EngineItem).issueDate < (b[0] as EngineItem).issueDate
-                ? -1
-                : (a[0] as EngineItem).issueDate > (b[0] as EngineItem).issueDate
-                  ? 1
-                  : (a[0] as EngineItem).number < (b[0] as EngineItem).number
-                    ? -1
-                    : 1,
-            )[0] as EngineItem[],
-          ]
-        : sols;
-      for (const chosen of ordered.slice(0, 3)) {
-        const rows = settleRows(chosen, ctx, t.mode);
-        const done = complete(rows, ctx, singleCustomer(chosen));
+      stages.push({
+        pool: debits,
+        value: (i) => i.open,
+        mode: 'none',
+        slack: ctx.s.wireFeeToleranceMinor,
+        label: '',
+      });
+    for (const st of stages) {
+      if (st.mode === 'earned' && !st.pool.some((i) => earned(i) !== 0n)) continue;
+      if (st.mode === 'unearned' && !st.pool.some((i) => late(i) !== 0n)) continue;
+      if (st.pool === items && items.length === debits.length) continue;
+      // One item alone first.
+      const singles = st.pool.filter((i) => {
+        const v = st.value(i);
+        return v <= A + st.slack && v >= A;
+      });
+      let sols: EngineItem[][];
+      let unique: boolean;
+      let equal = false;
+      if (singles.length > 0) {
+        equal = singles.length > 1 && new Set(singles.map((i) => st.value(i))).size === 1;
+        sols = equal ? [[singles[0] as EngineItem]] : singles.map((i) => [i]);
+        unique = singles.length === 1 || equal;
+      } else {
+        const res = subsetSums(st.pool.map(st.value), A, { maxSolutions: 4, slack: st.slack, maxItems: 80 });
+        if (res.solutions.length === 0) continue;
+        sols = res.solutions.map((x) => x.map((i) => st.pool[i] as EngineItem));
+        unique = sols.length === 1 && res.exhausted;
+      }
+      for (const chosen of sols.slice(0, 3)) {
+        const done = complete(settleRows(chosen, ctx, st.mode), ctx, singleCustomer(chosen));
         if (done === null) continue;
-        const key = done.rows
-          .map((r) => `${r.kind}:${r.itemId}:${r.amount}`)
-          .sort()
-          .join('|');
-        if (seen.has(key)) continue;
-        seen.add(key);
         const n = chosen.length;
-        let p =
-          unique || equalSingles
-            ? g.p * (n === 1 ? 0.998 : n <= 3 ? 0.997 : 0.99)
-            : g.p * (0.6 / sols.length);
-        if (equalSingles && sols.length > 1) p *= 0.999;
-        if (t.slack > 0n) p *= 0.995;
+        let p = unique ? g.p * (n === 1 ? 0.998 : n <= 6 ? 0.997 : 0.99) : g.p * (0.6 / sols.length);
+        if (equal) p *= 0.999;
+        if (st.slack > 0n) p *= 0.998;
+        if (st.pool === items) p *= 0.995;
         out.push({
           rows: done.rows,
           confidence: p,
-          explanation: `${g.why}; ${n} open item(s) ${describeItems(chosen)} ${unique ? 'are the only ones that sum to the amount' : equalSingles ? `of equal amount: the oldest of ${sols.length}` : `sum to the amount (${sols.length}${res.exhausted ? '' : '+'} ways)`}${t.mode === 'earned' ? ', discount earned' : t.mode === 'unearned' ? ', unearned discount deducted' : ''}; ${done.note}`,
+          explanation: `${g.why}; ${n} open item(s) ${describeItems(chosen)} ${equal ? `of equal amount: the oldest of ${singles.length}` : unique ? (n === 1 ? 'of exactly the amount' : 'are the only ones that sum to the amount') : `sum to the amount (one of ${sols.length}+ ways)`}${st.label}; ${done.note}`,
         });
       }
-      if (unique || equalSingles) break;
+      break;
     }
-    if (out.some((a) => a.confidence >= ctx.s.precisionFloor)) break;
+    if (out.some((x) => x.confidence >= ctx.s.precisionFloor)) break;
   }
-  return out.sort((a, b) => b.confidence - a.confidence);
+  return out.sort((x, y) => y.confidence - x.confidence);
 }
 
 /**
@@ -558,16 +676,28 @@ export function decideReceipt(
   const scope = candidates.size > 0 ? new Set(candidates.keys()) : null;
   const upper = `${r.text} ${r.payerName ?? ''}`.toUpperCase();
   const allocations: Allocation[] = [];
+  // The payer's own advice, when it explains the whole amount, speaks for itself: references in the
+  // text are the same documents, read less reliably.
   const advice = fromAdvice(ctx, scope);
   if (advice !== null) allocations.push(advice);
-  allocations.push(...fromReferences(ctx, scope));
-  if (allocations.every((a) => a.confidence < settings.precisionFloor) && candidates.size > 0)
-    allocations.push(...fromAmounts(ctx, candidates));
+  if (advice === null || advice.confidence < settings.precisionFloor)
+    allocations.push(...fromReferences(ctx, scope));
+  if (allocations.every((a) => a.confidence < settings.precisionFloor) && candidates.size > 0) {
+    const byAmount = fromAmounts(ctx, candidates);
+    // An advice of this amount that no receipt has claimed yet may name the documents; the amount
+    // alone must not decide before it does.
+    if (knowledge.unlinkedAdvices(r.currency, r.amount) > 0)
+      for (const a of byAmount) {
+        a.confidence = Math.min(a.confidence, 0.99);
+        a.explanation += '; an unlinked remittance advice of this amount may name the documents';
+      }
+    allocations.push(...byAmount);
+  }
   // Evidence about the payer raises or lowers confidence in a reference match: references to
   // items of a customer the payer is not known to pay for are less sure.
   for (const a of allocations) {
     const customers = new Set(a.rows.flatMap((row) => (row.customerId ? [row.customerId] : [])));
-    if (scope !== null && [...customers].some((c) => !scope.has(c))) a.confidence *= 0.995;
+    if (scope !== null && [...customers].some((c) => !scope.has(c))) a.confidence *= 0.998;
   }
   const ranked = dedupe(allocations).sort((a, b) => b.confidence - a.confidence);
   const best = ranked[0];
