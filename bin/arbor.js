@@ -4,6 +4,14 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// `arbor … | head`: a reader that stops early closes the pipe; that is not an error of the command
+// (its work is done or rolled back by then), so leave quietly instead of crashing on EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 const { main } = await import('../src/cli/main.ts');
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
