@@ -224,7 +224,7 @@ async function main() {
   // The cash-application and parsing benchmarks keep their own sections in the same file.
   const out = values.out as string;
   const previous = existsSync(out) ? readFileSync(out, 'utf8') : '';
-  const kept = ['cash', 'parse']
+  const kept = ['cash', 'cash-scale', 'parse']
     .map(
       (name) =>
         new RegExp(`<!-- bench:${name}:begin -->[\\s\\S]*<!-- bench:${name}:end -->`).exec(previous)?.[0],

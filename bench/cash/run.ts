@@ -53,8 +53,9 @@ import {
 } from './score.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const BEGIN = '<!-- bench:cash:begin -->';
-const END = '<!-- bench:cash:end -->';
+/** Each run writes one named section of docs/benchmarks.md (`--section`, default `cash`). */
+const begin = (section: string) => `<!-- bench:${section}:begin -->`;
+const end = (section: string) => `<!-- bench:${section}:end -->`;
 const PRECISION_TARGET = 0.995;
 
 interface Options {
@@ -71,6 +72,7 @@ interface Options {
   keep: boolean;
   write: boolean;
   out: string;
+  section: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -92,6 +94,7 @@ function parseOptions(argv: string[]): Options {
       'as-of': { type: 'string' },
       keep: { type: 'boolean', default: false },
       write: { type: 'boolean', default: false },
+      section: { type: 'string', default: 'cash' },
       out: { type: 'string', default: join(root, 'docs', 'benchmarks.md') },
     },
   });
@@ -152,6 +155,7 @@ function parseOptions(argv: string[]): Options {
     keep: values.keep === true,
     write: values.write === true,
     out: values.out as string,
+    section: values.section as string,
   };
 }
 
@@ -480,7 +484,9 @@ async function machine(o: Options): Promise<string> {
   return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB; Node ${process.version}; ${engine}`;
 }
 
-async function writeSection(file: string, section: string): Promise<void> {
+async function writeSection(file: string, name: string, section: string): Promise<void> {
+  const BEGIN = begin(name);
+  const END = end(name);
   const block = `${BEGIN}\n${section.trim()}\n${END}`;
   let text = existsSync(file) ? await readFile(file, 'utf8') : '# Benchmarks\n';
   const a = text.indexOf(BEGIN);
@@ -579,7 +585,7 @@ async function run(): Promise<number> {
   const section = lines.join('\n');
   console.log(section);
   if (o.write) {
-    await writeSection(o.out, section);
+    await writeSection(o.out, o.section, section);
     console.error(`bench:cash: wrote the section to ${o.out}`);
   }
   if (o.keep) console.error(`bench:cash: files kept in ${workDir}`);

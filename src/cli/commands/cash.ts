@@ -46,6 +46,9 @@ export const cashApplyCommand: Command = {
       input.io.stdout.write(
         `cash apply as of ${r.asOf} (${r.engineVersion}, run ${r.runId}) in ${r.seconds.toFixed(1)} s: ${r.receipts} receipt(s) with money unapplied; ${r.applied} applied automatically${amounts ? ` (${amounts})` : ''}, ${r.suggested} with suggestions, ${r.left} left unapplied\n`,
       );
+      input.io.stderr.write(
+        `cash apply: read ${r.phases.load.toFixed(1)} s, decide ${r.phases.decide.toFixed(1)} s, write ${r.phases.write.toFixed(1)} s\n`,
+      );
       return EXIT.ok;
     } finally {
       bar.finish();

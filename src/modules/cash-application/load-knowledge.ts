@@ -3,7 +3,7 @@ import type { Executor } from '../../core/context.ts';
 import type { CurrencyCode } from '../../core/currency.ts';
 import type { LocalDate } from '../../core/local-date.ts';
 import type { EngineKnowledge } from './logic/decide-receipt.ts';
-import { nameKey, nameSimilarity, nameTokens } from './logic/names.ts';
+import { nameKey, nameTokens, tokenSimilarity } from './logic/names.ts';
 import { referenceKeys } from './logic/references.ts';
 import type { EngineItem } from './logic/types.ts';
 
@@ -129,18 +129,31 @@ export async function loadKnowledge(
     label: string;
     name: string;
     key: string;
+    tokens: string[];
     customers: string[];
   }
   const named: Named[] = [];
   for (const c of customers)
-    named.push({ label: c.account_number, name: c.name, key: nameKey(c.name), customers: [c.id] });
+    named.push({
+      label: c.account_number,
+      name: c.name,
+      key: nameKey(c.name),
+      tokens: nameTokens(c.name),
+      customers: [c.id],
+    });
   for (const p of parties) {
     const paysFor = payerCustomersOfParty.get(p.id);
     if (paysFor && paysFor.length > 0)
-      named.push({ label: p.name, name: p.name, key: nameKey(p.name), customers: paysFor });
+      named.push({
+        label: p.name,
+        name: p.name,
+        key: nameKey(p.name),
+        tokens: nameTokens(p.name),
+        customers: paysFor,
+      });
   }
   const byToken = new Map<string, Named[]>();
-  for (const n of named) for (const t of new Set(nameTokens(n.name))) push(byToken, t, n);
+  for (const n of named) for (const t of new Set(n.tokens)) push(byToken, t, n);
   const nameCache = new Map<string, { customers: readonly string[]; similarity: number; label: string }[]>();
 
   // Learned payer → customer links: from history (applications of imported receipts) and from what
@@ -216,11 +229,12 @@ export async function loadKnowledge(
     customersByAccount: (a) => customerAccounts.get(a) ?? EMPTY,
     payerCustomersByAccount: (a) => partyAccounts.get(a) ?? EMPTY,
     byName(name) {
-      const key = nameKey(name);
+      const tokens = nameTokens(name);
+      const key = tokens.join(' ');
       const cached = nameCache.get(key);
       if (cached) return cached;
       const seen = new Set<Named>();
-      for (const t of new Set(nameTokens(name))) {
+      for (const t of new Set(tokens)) {
         const list = byToken.get(t);
         // A token shared by thousands of names (HEALTH, GROUP) says little; skip it.
         if (list && list.length <= 200) for (const n of list) seen.add(n);
@@ -230,7 +244,9 @@ export async function loadKnowledge(
           customers: n.customers,
           label: n.label,
           similarity:
-            n.key === key ? 1 : Math.min(nameSimilarity(name, n.name), nameSimilarity(n.name, name)),
+            n.key === key
+              ? 1
+              : Math.min(tokenSimilarity(tokens, n.tokens), tokenSimilarity(n.tokens, tokens)),
         }))
         .filter((h) => h.similarity >= 0.5)
         .sort((a, b) => b.similarity - a.similarity)

@@ -56,6 +56,17 @@ const fmt = (v: bigint) => {
   return `${neg ? '-' : ''}${d.slice(0, -2)}.${d.slice(-2)}`;
 };
 
+/** An item's reference keys, computed once per run (the fuzzy and truncated look-ups ask often). */
+const itemKeys = new WeakMap<EngineItem, ReturnType<typeof referenceKeys>>();
+function keysOf(item: EngineItem): ReturnType<typeof referenceKeys> {
+  let k = itemKeys.get(item);
+  if (k === undefined) {
+    k = referenceKeys(item.number);
+    itemKeys.set(item, k);
+  }
+  return k;
+}
+
 function eligible(item: EngineItem, r: EngineReceipt): boolean {
   return item.currency === r.currency && item.entityId === r.entityId && item.issueDate <= r.date;
 }
@@ -120,7 +131,7 @@ function resolveReference(
     for (const customerId of scope) {
       for (const item of ctx.k.itemsOfCustomer(customerId)) {
         if (!eligible(item, ctx.r)) continue;
-        const ik = referenceKeys(item.number);
+        const ik = keysOf(item);
         if (ik === null) continue;
         const d = Math.min(
           editDistance(ik.full, keys.full, 1),
@@ -143,7 +154,7 @@ function resolveReference(
     for (const customerId of scope) {
       for (const item of ctx.k.itemsOfCustomer(customerId)) {
         if (!eligible(item, ctx.r)) continue;
-        const core = referenceKeys(item.number)?.core;
+        const core = keysOf(item)?.core;
         if (core == null || core.length <= written.length || core.length - written.length > 2) continue;
         if (core.startsWith(written)) {
           count++;

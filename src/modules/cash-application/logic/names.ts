@@ -52,8 +52,11 @@ export function nameKey(name: string | null | undefined): string {
  * truncates `PHARMACEUTICALS` to `PHARMAC`).
  */
 export function nameSimilarity(a: string | null | undefined, b: string | null | undefined): number {
-  const ta = nameTokens(a);
-  const tb = nameTokens(b);
+  return tokenSimilarity(nameTokens(a), nameTokens(b));
+}
+
+/** nameSimilarity on names already reduced to tokens (callers that compare one name with many). */
+export function tokenSimilarity(ta: readonly string[], tb: readonly string[]): number {
   if (ta.length === 0 || tb.length === 0) return 0;
   const [short, long] = ta.length <= tb.length ? [ta, tb] : [tb, ta];
   const pool = [...long];
