@@ -98,11 +98,6 @@ export async function runCashApplication(
         })
         .execute();
       let mark = performance.now();
-      const lap = (phase: keyof CashApplyResult['phases']) => {
-        const now = performance.now();
-        result.phases[phase] += (now - mark) / 1000;
-        mark = now;
-      };
       const { knowledge, items } = await loadKnowledge(tx, tenantId, asOf);
       const locked = new Set(
         (
@@ -146,16 +141,99 @@ export async function runCashApplication(
         .where('status', '=', 'open')
         .execute();
 
+      // What the receipts bring with them (linked advices, rejected suggestions), read once.
+      const allIds = receiptRows.map((r) => r.id);
+      const advices = await advicesOf(tx, tenantId, allIds);
+      const rejected = await rejectedOf(tx, tenantId, allIds);
+      result.phases.load = (performance.now() - mark) / 1000;
+
+      /** Writes one chunk's decisions: applications through the receivables rules, suggestions, notes. */
+      const writeChunk = async (
+        batches: ApplicationBatchDraft[],
+        suggestions: { receiptId: string; list: Allocation[] }[],
+        notes: { id: string; explanation: string }[],
+        done: number,
+      ) => {
+        const began = performance.now();
+        // A batch the receivables rules refuse (which the engine's view should never allow) is left
+        // for an analyst rather than failing the run.
+        let pending = batches;
+        for (let attempt = 0; attempt < 3 && pending.length > 0; attempt++) {
+          const problems: BatchProblem[] = [];
+          await receivables.applyBatches(tx, pending, { collectProblems: problems });
+          if (problems.length === 0) break;
+          const bad = new Set(problems.map((p) => p.index));
+          for (const p of problems) {
+            const b = pending[p.index];
+            if (b)
+              notes.push({
+                id: b.receiptId as string,
+                explanation: `refused by the application rules: ${p.problems.join('; ')}`,
+              });
+          }
+          pending = pending.filter((_, i) => !bad.has(i));
+        }
+        const appliedIds = new Set(pending.map((b) => b.receiptId));
+        for (const b of pending) {
+          result.applied++;
+          const total = b.rows.reduce((acc, r) => acc + r.amountMinor, 0n);
+          result.appliedAmounts[b.currency] = (result.appliedAmounts[b.currency] ?? 0n) + total;
+        }
+        const suggestionRows = suggestions
+          .filter((x) => !appliedIds.has(x.receiptId))
+          .flatMap((x) =>
+            x.list.slice(0, 3).map((a, i) => ({
+              tenant_id: tenantId,
+              id: newId('suggestion'),
+              run_id: runId,
+              receipt_id: x.receiptId,
+              rank: i + 1,
+              confidence: Math.min(a.confidence, 0.99999).toFixed(5),
+              explanation: a.explanation,
+              engine_version: ENGINE_VERSION,
+              allocation: JSON.stringify(
+                a.rows.map((r) => ({
+                  kind: r.kind,
+                  item_id: r.itemId,
+                  item_number: r.itemNumber,
+                  customer_id: r.customerId,
+                  amount_minor: r.amount.toString(),
+                  reason_code: r.reasonCode,
+                })),
+              ),
+            })),
+          );
+        if (notes.length > 0) {
+          await sql`
+            update receipts r set engine_explanation = n.explanation
+            from unnest(${sql.val(notes.map((n) => n.id))}::text[], ${sql.val(notes.map((n) => n.explanation))}::text[])
+              as n(id, explanation)
+            where r.tenant_id = ${tenantId} and r.id = n.id`.execute(tx);
+        }
+        for (let i = 0; i < suggestionRows.length; i += 1000)
+          await tx
+            .insertInto('cash_suggestions')
+            .values(suggestionRows.slice(i, i + 1000))
+            .execute();
+        result.suggested += new Set(suggestionRows.map((x) => x.receipt_id)).size;
+        result.phases.write += (performance.now() - began) / 1000;
+        options.onProgress?.(done, receiptRows.length);
+      };
+
+      // Deciding is JavaScript, writing is the database: each chunk's writes go on while the next
+      // chunk is decided (the decisions need only the run's in-memory view of open amounts, which
+      // each decision has already moved). Writes stay in order on the one transaction.
+      let writes: Promise<void> = Promise.resolve();
       for (let start = 0; start < receiptRows.length; start += CHUNK) {
         const chunk = receiptRows.slice(start, start + CHUNK);
-        const ids = chunk.map((r) => r.id);
-        const advices = await advicesOf(tx, tenantId, ids);
-        const rejected = await rejectedOf(tx, tenantId, ids);
         const batches: ApplicationBatchDraft[] = [];
         const suggestions: { receiptId: string; list: Allocation[] }[] = [];
         const notes: { id: string; explanation: string }[] = [];
-        lap('load');
-        for (const row of chunk) {
+        mark = performance.now();
+        for (let k = 0; k < chunk.length; k++) {
+          const row = chunk[k] as (typeof chunk)[number];
+          // Let the pending writes send their next statement now and then.
+          if ((k & 127) === 127) await new Promise((resolve) => setImmediate(resolve));
           const receipt: EngineReceipt = {
             id: row.id,
             reference: row.reference,
@@ -212,72 +290,15 @@ export async function runCashApplication(
             notes.push({ id: receipt.id, explanation: decision.explanation });
           }
         }
-        lap('decide');
-        // Apply; a batch the receivables rules refuse (which the engine's view should never allow)
-        // is left for an analyst rather than failing the run.
-        let pending = batches;
-        for (let attempt = 0; attempt < 3 && pending.length > 0; attempt++) {
-          const problems: BatchProblem[] = [];
-          await receivables.applyBatches(tx, pending, { collectProblems: problems });
-          if (problems.length === 0) break;
-          const bad = new Set(problems.map((p) => p.index));
-          for (const p of problems) {
-            const b = pending[p.index];
-            if (b)
-              notes.push({
-                id: b.receiptId as string,
-                explanation: `refused by the application rules: ${p.problems.join('; ')}`,
-              });
-          }
-          pending = pending.filter((_, i) => !bad.has(i));
-        }
-        const appliedIds = new Set(pending.map((b) => b.receiptId));
-        for (const b of pending) {
-          result.applied++;
-          const total = b.rows.reduce((acc, r) => acc + r.amountMinor, 0n);
-          result.appliedAmounts[b.currency] = (result.appliedAmounts[b.currency] ?? 0n) + total;
-        }
-        const suggestionRows = suggestions
-          .filter((s) => !appliedIds.has(s.receiptId))
-          .flatMap((s) =>
-            s.list.slice(0, 3).map((a, i) => ({
-              tenant_id: tenantId,
-              id: newId('suggestion'),
-              run_id: runId,
-              receipt_id: s.receiptId,
-              rank: i + 1,
-              confidence: Math.min(a.confidence, 0.99999).toFixed(5),
-              explanation: a.explanation,
-              engine_version: ENGINE_VERSION,
-              allocation: JSON.stringify(
-                a.rows.map((r) => ({
-                  kind: r.kind,
-                  item_id: r.itemId,
-                  item_number: r.itemNumber,
-                  customer_id: r.customerId,
-                  amount_minor: r.amount.toString(),
-                  reason_code: r.reasonCode,
-                })),
-              ),
-            })),
-          );
-        if (notes.length > 0) {
-          await sql`
-            update receipts r set engine_explanation = n.explanation
-            from unnest(${sql.val(notes.map((n) => n.id))}::text[], ${sql.val(notes.map((n) => n.explanation))}::text[])
-              as n(id, explanation)
-            where r.tenant_id = ${tenantId} and r.id = n.id`.execute(tx);
-        }
-        for (let i = 0; i < suggestionRows.length; i += 1000)
-          await tx
-            .insertInto('cash_suggestions')
-            .values(suggestionRows.slice(i, i + 1000))
-            .execute();
-        result.suggested += new Set(suggestionRows.map((s) => s.receipt_id)).size;
-        lap('write');
-        options.onProgress?.(Math.min(start + CHUNK, receiptRows.length), receiptRows.length);
+        result.phases.decide += (performance.now() - mark) / 1000;
+        const w = writes.then(() =>
+          writeChunk(batches, suggestions, notes, Math.min(start + CHUNK, receiptRows.length)),
+        );
+        // Awaited below; until then a failure must not count as unhandled.
+        w.catch(() => {});
+        writes = w;
       }
-      lap('write');
+      await writes;
       result.left = result.receipts - result.applied - result.suggested;
       result.seconds = (performance.now() - started) / 1000;
       const summary = {
@@ -363,9 +384,10 @@ async function rejectedOf(ex: Executor, tenantId: number, receiptIds: readonly s
     .select(['receipt_id', 'allocation'])
     .where('tenant_id', '=', tenantId)
     .where('status', '=', 'rejected')
-    .where('receipt_id', 'in', [...receiptIds])
     .execute();
+  const wanted = new Set(receiptIds);
   for (const r of rows) {
+    if (!wanted.has(r.receipt_id)) continue;
     const list = (typeof r.allocation === 'string' ? JSON.parse(r.allocation) : r.allocation) as {
       kind: string;
       item_id: string | null;

@@ -9,6 +9,23 @@ import type { EngineItem } from './logic/types.ts';
 
 const EMPTY: readonly never[] = [];
 
+/**
+ * A map from keys that are nearly always unique (document numbers) to items: one item is stored as
+ * itself, an array only on a collision. A million one-element arrays cost seconds of allocation and
+ * garbage collection in a run.
+ */
+function addOne(map: Map<string, EngineItem | EngineItem[]>, key: string, item: EngineItem): void {
+  const prev = map.get(key);
+  if (prev === undefined) map.set(key, item);
+  else if (Array.isArray(prev)) prev.push(item);
+  else map.set(key, [prev, item]);
+}
+
+function getAll(map: Map<string, EngineItem | EngineItem[]>, key: string): readonly EngineItem[] {
+  const v = map.get(key);
+  return v === undefined ? EMPTY : Array.isArray(v) ? v : [v];
+}
+
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -29,8 +46,8 @@ export async function loadKnowledge(
 ): Promise<{ knowledge: EngineKnowledge; items: Map<string, EngineItem> }> {
   const items = new Map<string, EngineItem>();
   const byCustomer = new Map<string, EngineItem[]>();
-  const byFull = new Map<string, EngineItem[]>();
-  const byCore = new Map<string, EngineItem[]>();
+  const byFull = new Map<string, EngineItem | EngineItem[]>();
+  const byCore = new Map<string, EngineItem | EngineItem[]>();
   const itemRows = await ex
     .selectFrom('items')
     .select([
@@ -70,8 +87,8 @@ export async function loadKnowledge(
     push(byCustomer, item.customerId, item);
     const keys = referenceKeys(item.number);
     if (keys !== null) {
-      push(byFull, keys.full, item);
-      if (keys.core !== null) push(byCore, keys.core, item);
+      addOne(byFull, keys.full, item);
+      if (keys.core !== null) addOne(byCore, keys.core, item);
     }
   }
   itemRows.length = 0;
@@ -185,12 +202,16 @@ export async function loadKnowledge(
     if (h.payer_account) learn(`account:${h.payer_account}`, h.customer_id, Number(h.n));
     if (h.payer_name) learn(`name:${nameKey(h.payer_name)}`, h.customer_id, Number(h.n));
   }
+  // Payers an analyst said no to: what history taught about them is no longer taken as settled.
+  const disputedPayers = new Set<string>();
   for (const l of await ex
     .selectFrom('payer_links')
     .select(['payer_key', 'customer_id', 'source', 'weight'])
     .where('tenant_id', '=', tenantId)
-    .execute())
+    .execute()) {
     learn(l.payer_key, l.customer_id, l.source === 'rejected' ? -l.weight * 5 : l.weight * 5);
+    if (l.source === 'rejected') disputedPayers.add(l.payer_key);
+  }
 
   // The tenant's canonical reason codes: configured aliases' targets and what history used.
   const knownCodes = new Set<string>();
@@ -224,8 +245,8 @@ export async function loadKnowledge(
   const knowledge: EngineKnowledge = {
     unlinkedAdvices: (currency, amount) => unlinked.get(`${currency}|${amount}`) ?? 0,
     itemsOfCustomer: (id) => byCustomer.get(id) ?? EMPTY,
-    itemsByFullKey: (k) => byFull.get(k) ?? EMPTY,
-    itemsByCoreKey: (k) => byCore.get(k) ?? EMPTY,
+    itemsByFullKey: (k) => getAll(byFull, k),
+    itemsByCoreKey: (k) => getAll(byCore, k),
     customersByAccount: (a) => customerAccounts.get(a) ?? EMPTY,
     payerCustomersByAccount: (a) => partyAccounts.get(a) ?? EMPTY,
     byName(name) {
@@ -262,6 +283,11 @@ export async function loadKnowledge(
         for (const [c, w] of learnedByKey.get(key) ?? []) out.set(c, (out.get(c) ?? 0) + w);
       }
       for (const [c, w] of out) if (w <= 0) out.delete(c);
+      if (
+        (account && disputedPayers.has(`account:${account}`)) ||
+        (name && disputedPayers.has(`name:${nameKey(name)}`))
+      )
+        for (const [c, w] of out) out.set(c, Math.min(w, 1));
       return out;
     },
     familyOf(id) {
