@@ -1,6 +1,12 @@
 import { AppError, formatIssue, isAppError } from '../core/errors.ts';
 import type { Command } from './command.ts';
-import { bankAccountAddCommand, bankAccountListCommand, importBankCommand } from './commands/bank.ts';
+import {
+  bankAccountAddCommand,
+  bankAccountListCommand,
+  bankMappingListCommand,
+  bankMappingSaveCommand,
+  importBankCommand,
+} from './commands/bank.ts';
 import { cashApplyCommand } from './commands/cash.ts';
 import { cashWorkbenchCommands } from './commands/cash-workbench.ts';
 import { checkCommand } from './commands/check.ts';
@@ -23,6 +29,8 @@ export const COMMANDS: readonly Command[] = [
   importRemittanceCommand,
   bankAccountAddCommand,
   bankAccountListCommand,
+  bankMappingSaveCommand,
+  bankMappingListCommand,
   agingCommand,
   statementCommand,
   bankReconciliationCommand,

@@ -232,6 +232,14 @@ export interface BankAccountsTable {
   created_at: Timestamp;
 }
 
+export interface BankCsvMappingsTable {
+  tenant_id: number;
+  name: string;
+  mapping: ColumnType<Record<string, unknown>, string, string>;
+  created_at: Timestamp;
+  created_by: string;
+}
+
 export interface BankStatementsTable {
   tenant_id: number;
   id: string;
@@ -421,6 +429,7 @@ export interface DB {
   items: ItemsTable;
   receipts: ReceiptsTable;
   bank_accounts: BankAccountsTable;
+  bank_csv_mappings: BankCsvMappingsTable;
   bank_statements: BankStatementsTable;
   bank_transactions: BankTransactionsTable;
   remittance_advices: RemittanceAdvicesTable;

@@ -1,7 +1,15 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { bankFilesError, parseBankCsvMapping } from '../../modules/bank-files/index.ts';
-import { addBankAccount, findBankAccounts, importBankFile } from '../../modules/banking/index.ts';
+import {
+  addBankAccount,
+  findBankAccounts,
+  findBankCsvMapping,
+  importBankFile,
+  listBankCsvMappings,
+  saveBankCsvMapping,
+} from '../../modules/banking/index.ts';
 import type { DetectedFamily } from '../../modules/parsing/index.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs } from '../command.ts';
@@ -35,15 +43,21 @@ export const importBankCommand: Command = {
         `--format ${family}: not one of ${FAMILIES.join(', ')}`,
       );
     let mapping: ReturnType<typeof parseBankCsvMapping> | undefined;
-    const mappingPath = values.mapping as string | undefined;
-    if (mappingPath !== undefined) {
-      const text = await readFile(mappingPath, 'utf8').catch(() => {
-        throw bankFilesError('bank_files.file_not_found', `${basename(mappingPath)}: no such mapping file`);
-      });
-      mapping = parseBankCsvMapping(text, basename(mappingPath));
+    const mappingArg = values.mapping as string | undefined;
+    // --mapping is a mapping file, or the name of one saved with `arbor bank-mapping save`.
+    if (mappingArg !== undefined && existsSync(mappingArg)) {
+      mapping = parseBankCsvMapping(await readFile(mappingArg, 'utf8'), basename(mappingArg));
     }
     const { ctx, close } = await openContext(global, input.io);
     try {
+      if (mappingArg !== undefined && mapping === undefined) {
+        mapping = (await findBankCsvMapping(ctx, mappingArg)) ?? undefined;
+        if (mapping === undefined)
+          throw bankFilesError(
+            'bank_files.file_not_found',
+            `--mapping ${mappingArg}: neither a mapping file nor a saved mapping (arbor bank-mapping list)`,
+          );
+      }
       const started = performance.now();
       const r = await importBankFile(ctx, positionals[0] as string, {
         acceptControlMismatch: values['accept-control-mismatch'] === true,
@@ -115,6 +129,44 @@ export const bankAccountListCommand: Command = {
     try {
       for (const a of await findBankAccounts(ctx))
         input.io.stdout.write(`${a.entity}\t${a.account}\t${a.currency}\t${a.name ?? ''}\n`);
+      return EXIT.ok;
+    } finally {
+      await close();
+    }
+  },
+};
+
+export const bankMappingSaveCommand: Command = {
+  words: ['bank-mapping', 'save'],
+  usage: 'arbor [--db TARGET] bank-mapping save NAME MAPPING.json',
+  summary: 'save a bank CSV column mapping under a name, for import bank --mapping NAME',
+  async run(input) {
+    const { positionals, global } = parseCommandArgs(input, this, {}, { min: 2, max: 2 });
+    const [name, path] = positionals as [string, string];
+    const text = await readFile(path, 'utf8').catch(() => {
+      throw bankFilesError('bank_files.file_not_found', `${basename(path)}: no such mapping file`);
+    });
+    const mapping = parseBankCsvMapping(text, basename(path));
+    const { ctx, close } = await openContext(global, input.io);
+    try {
+      const created = await saveBankCsvMapping(ctx, name, mapping);
+      input.io.stdout.write(`${created ? 'saved' : 'replaced'} mapping ${name}\n`);
+      return EXIT.ok;
+    } finally {
+      await close();
+    }
+  },
+};
+
+export const bankMappingListCommand: Command = {
+  words: ['bank-mapping', 'list'],
+  usage: 'arbor [--db TARGET] bank-mapping list',
+  summary: 'list the saved bank CSV column mappings',
+  async run(input) {
+    const { global } = parseCommandArgs(input, this, {}, { min: 0, max: 0 });
+    const { ctx, close } = await openContext(global, input.io);
+    try {
+      for (const m of await listBankCsvMappings(ctx)) input.io.stdout.write(`${m.name}\t${m.created_by}\n`);
       return EXIT.ok;
     } finally {
       await close();

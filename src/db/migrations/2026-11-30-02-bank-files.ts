@@ -20,6 +20,17 @@ create table bank_accounts (
   foreign key (tenant_id, entity_id) references entities (tenant_id, id)
 );
 
+-- Column mappings of bank CSV exports, saved by name (spec: "bank CSV exports through a saved column
+-- mapping"); the JSON is the mapping file's, checked when saved.
+create table bank_csv_mappings (
+  tenant_id integer not null,
+  name text not null check (name <> ''),
+  mapping jsonb not null,
+  created_at timestamptz not null default now(),
+  created_by text not null,
+  primary key (tenant_id, name)
+);
+
 create table bank_statements (
   tenant_id integer not null,
   id text not null,

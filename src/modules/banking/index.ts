@@ -2,6 +2,7 @@
 // bank accounts. The module's only public surface.
 
 export { addBankAccount, findBankAccounts } from './bank-accounts.ts';
+export { findBankCsvMapping, listBankCsvMappings, saveBankCsvMapping } from './bank-csv-mappings.ts';
 export {
   type BankReconciliation,
   type BankReconciliationOptions,
