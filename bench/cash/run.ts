@@ -536,7 +536,10 @@ async function run(): Promise<number> {
   ];
 
   const lines: string[] = [];
-  lines.push('## Cash application (`npm run bench:cash`)', '');
+  lines.push(
+    `## Cash application (\`npm run bench:cash\`${o.section === 'cash' ? '' : `, section ${o.section}`})`,
+    '',
+  );
   lines.push(
     'Written by `npm run bench:cash` (bench/cash/run.ts); every figure below is what that command measured on synthetic data (bench/cash/generate.ts, scenarios in bench/cash/README.md), scored by bench/cash/score.ts against the generator’s ground truth.',
     '',
