@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../core/context.ts';
-import type { BankTransactionDisposition } from '../../db/schema.ts';
+import type { BankTransactionsTable } from '../../db/schema.ts';
 
 /** SQL of the banking module: bank accounts, statements, transactions, receipts to return. */
 
@@ -40,31 +40,8 @@ export async function listBankAccounts(ex: Executor, tenantId: number) {
     .execute();
 }
 
-export interface BankTransactionRow {
-  id: string;
-  statement_id: string;
-  bank_account_id: string;
-  import_id: string;
-  line: number | null;
-  booking_date: string;
-  value_date: string | null;
-  direction: 'credit' | 'debit';
-  amount_minor: bigint;
-  currency: string;
-  reference: string | null;
-  type_code: string | null;
-  counterparty_name: string | null;
-  counterparty_account: string | null;
-  end_to_end_id: string | null;
-  check_number: string | null;
-  customer_reference: string | null;
-  remittance_text: string | null;
-  return_reason: string | null;
-  reversal: boolean;
-  disposition: BankTransactionDisposition;
-  receipt_id: string | null;
-  note: string | null;
-}
+/** A bank transaction as the import writes it (the table's columns but the tenant and timestamp). */
+export type BankTransactionRow = Omit<BankTransactionsTable, 'tenant_id' | 'created_at'>;
 
 export async function insertBankTransactions(
   ex: Executor,
