@@ -6,6 +6,7 @@ import {
   type ParsedFile,
   type ParserFactory,
   parseText,
+  type StatementEntry,
 } from '../../src/modules/bank-files/index.ts';
 
 /**
@@ -101,3 +102,59 @@ export function expectWellFormed(doc: ParsedFile, formats: readonly BankFileForm
     if (w.line !== null) expect(w.line).toBeGreaterThan(0);
   }
 }
+
+/** Parses whole and in chunks of 1, 7 and 4096 characters; the results must be the same. */
+export function parseEveryChunking(
+  factory: ParserFactory,
+  format: BankFileFormat,
+  text: string,
+  fileName: string,
+): ParsedFile {
+  const whole = parseText(factory, format, text, { fileName });
+  for (const chunk of [1, 7, 4096])
+    expect(parseText(factory, format, text, { fileName }, chunk)).toEqual(whole);
+  return whole;
+}
+
+/**
+ * The `bank_files.unreadable` message for a file, which every chunking must refuse with the same
+ * message; fails when any chunking reads the file or throws something else.
+ */
+export function unreadableMessage(
+  factory: ParserFactory,
+  format: BankFileFormat,
+  text: string,
+  fileName: string,
+): string {
+  let message: string | null = null;
+  for (const chunk of [Number.POSITIVE_INFINITY, 1, 7, 4096]) {
+    try {
+      parseText(factory, format, text, { fileName }, chunk);
+    } catch (e) {
+      if (!isAppError(e) || e.code !== 'bank_files.unreadable') throw e;
+      if (message !== null) expect(e.message).toBe(message);
+      message = e.message;
+      continue;
+    }
+    throw new Error(`chunk size ${chunk}: the file was read`);
+  }
+  return message as string;
+}
+
+/** A statement entry with every field empty, for tests to spread their expectations over. */
+export const EMPTY_ENTRY: StatementEntry = {
+  reference: null,
+  booking_date: null,
+  value_date: null,
+  amount: '0.00',
+  direction: 'credit',
+  type_code: null,
+  counterparty_name: null,
+  counterparty_account: null,
+  end_to_end_id: null,
+  check_number: null,
+  customer_reference: null,
+  remittance_text: null,
+  return_reason: null,
+  reversal: false,
+};

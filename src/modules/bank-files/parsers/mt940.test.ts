@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../../../core/errors.ts';
-import type { ParsedFile, StatementEntry } from '../model.ts';
+import { EMPTY_ENTRY, parseEveryChunking, unreadableMessage } from '../../../../test/support/parser-fuzz.ts';
+import type { ParsedFile } from '../model.ts';
 import { parseText } from '../parse-text.ts';
 import { createMt940Parser, parseStatementLine, readAmount, readDetails } from './mt940.ts';
 
@@ -12,49 +12,13 @@ function fixture(name: string): string {
   return readFileSync(join(FIXTURES, name), 'latin1');
 }
 
-/** Parses with several chunk sizes and checks that the result does not depend on them. */
-function parse(text: string, fileName = 'test.sta'): ParsedFile {
-  const whole = parseText(createMt940Parser, 'mt940', text, { fileName });
-  for (const chunk of [1, 7, 4096]) {
-    expect(parseText(createMt940Parser, 'mt940', text, { fileName }, chunk)).toEqual(whole);
-  }
-  return whole;
-}
+const parse = (text: string, fileName = 'test.sta'): ParsedFile =>
+  parseEveryChunking(createMt940Parser, 'mt940', text, fileName);
 
-function unreadableMessage(text: string, fileName = 'bad.sta'): string {
-  for (const chunk of [Number.POSITIVE_INFINITY, 1, 7]) {
-    try {
-      parseText(createMt940Parser, 'mt940', text, { fileName }, chunk);
-    } catch (e) {
-      if (!isAppError(e) || e.code !== 'bank_files.unreadable') throw e;
-      continue;
-    }
-    throw new Error(`chunk size ${chunk}: the file was read`);
-  }
-  try {
-    parseText(createMt940Parser, 'mt940', text, { fileName });
-  } catch (e) {
-    if (isAppError(e)) return e.message;
-  }
-  throw new Error('unreachable');
-}
+const unreadable = (text: string, fileName = 'bad.sta'): string =>
+  unreadableMessage(createMt940Parser, 'mt940', text, fileName);
 
-const ENTRY: StatementEntry = {
-  reference: null,
-  booking_date: null,
-  value_date: null,
-  amount: '0.00',
-  direction: 'credit',
-  type_code: null,
-  counterparty_name: null,
-  counterparty_account: null,
-  end_to_end_id: null,
-  check_number: null,
-  customer_reference: null,
-  remittance_text: null,
-  return_reason: null,
-  reversal: false,
-};
+const ENTRY = EMPTY_ENTRY;
 
 describe('MT940 in the SWIFT envelope, German structured :86:', () => {
   const doc = parse(fixture('swift-envelope-sepa.sta'));
@@ -352,38 +316,38 @@ describe('warnings', () => {
 
 describe('unreadable files', () => {
   it('rejects a file without any MT940 field', () => {
-    expect(unreadableMessage(fixture('not-mt940.txt'), 'not-mt940.txt')).toBe(
+    expect(unreadable(fixture('not-mt940.txt'), 'not-mt940.txt')).toBe(
       'not-mt940.txt:1: no MT940/MT942 field (a line starting with :20:, :25:, :60F:, :61: …) found: not a SWIFT statement',
     );
-    expect(unreadableMessage('', 'empty.sta')).toMatch(/^empty\.sta: no MT940/);
+    expect(unreadable('', 'empty.sta')).toMatch(/^empty\.sta: no MT940/);
   });
 
   it('rejects a long file early when no field comes', () => {
-    expect(unreadableMessage('Date,Amount\n'.repeat(500))).toBe(
+    expect(unreadable('Date,Amount\n'.repeat(500))).toBe(
       'bad.sta:101: 100 lines without an MT940/MT942 field: not a SWIFT statement',
     );
   });
 
   it('rejects a line longer than a megabyte without scanning it over and over', () => {
-    expect(unreadableMessage(`:20:X\n:86:${'x'.repeat(1_100_000)}`)).toBe(
+    expect(unreadable(`:20:X\n:86:${'x'.repeat(1_100_000)}`)).toBe(
       'bad.sta:2: a line longer than 1048576 characters: not a SWIFT statement',
     );
   });
 
   it('rejects a statement line without a debit/credit mark', () => {
-    expect(unreadableMessage(fixture('bad-statement-line.sta'))).toBe(
+    expect(unreadable(fixture('bad-statement-line.sta'))).toBe(
       'bad.sta:4: statement line :61: "240101X5,00NTRFNONREF" has no debit/credit mark (C, D, RC or RD)',
     );
   });
 
   it('rejects a balance without a date', () => {
-    expect(unreadableMessage(fixture('bad-balance.sta'))).toBe(
+    expect(unreadable(fixture('bad-balance.sta'))).toBe(
       'bad.sta:3: balance :60F: "C2401EUR1,00" has no date (YYMMDD)',
     );
   });
 
   it('rejects an amount with more decimals than its currency has', () => {
-    expect(unreadableMessage(fixture('bad-amount.sta'))).toBe(
+    expect(unreadable(fixture('bad-amount.sta'))).toBe(
       'bad.sta:4: statement line :61: amount "1,234" is not an amount in EUR',
     );
   });

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../../../core/errors.ts';
-import type { ParsedFile, StatementEntry } from '../model.ts';
-import { parseText } from '../parse-text.ts';
+import { EMPTY_ENTRY, parseEveryChunking, unreadableMessage } from '../../../../test/support/parser-fuzz.ts';
+import type { ParsedFile } from '../model.ts';
 import { createOfxParser, ofxDate, readOfxAmount } from './ofx.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', '..', 'test', 'fixtures', 'bank-files', 'ofx');
@@ -12,47 +11,13 @@ function fixture(name: string): string {
   return readFileSync(join(FIXTURES, name), 'utf8');
 }
 
-/** Parses with several chunk sizes and checks that the result does not depend on them. */
-function parse(text: string, fileName = 'test.ofx'): ParsedFile {
-  const whole = parseText(createOfxParser, 'ofx', text, { fileName });
-  for (const chunk of [1, 7, 4096]) {
-    expect(parseText(createOfxParser, 'ofx', text, { fileName }, chunk)).toEqual(whole);
-  }
-  return whole;
-}
+const parse = (text: string, fileName = 'test.ofx'): ParsedFile =>
+  parseEveryChunking(createOfxParser, 'ofx', text, fileName);
 
-function unreadableMessage(text: string, fileName = 'bad.ofx'): string {
-  let message: string | null = null;
-  for (const chunk of [Number.POSITIVE_INFINITY, 1, 7, 4096]) {
-    try {
-      parseText(createOfxParser, 'ofx', text, { fileName }, chunk);
-    } catch (e) {
-      if (!isAppError(e) || e.code !== 'bank_files.unreadable') throw e;
-      if (message !== null) expect(e.message).toBe(message);
-      message = e.message;
-      continue;
-    }
-    throw new Error(`chunk size ${chunk}: the file was read`);
-  }
-  return message as string;
-}
+const unreadable = (text: string, fileName = 'bad.ofx'): string =>
+  unreadableMessage(createOfxParser, 'ofx', text, fileName);
 
-const ENTRY: StatementEntry = {
-  reference: null,
-  booking_date: null,
-  value_date: null,
-  amount: '0.00',
-  direction: 'credit',
-  type_code: null,
-  counterparty_name: null,
-  counterparty_account: null,
-  end_to_end_id: null,
-  check_number: null,
-  customer_reference: null,
-  remittance_text: null,
-  return_reason: null,
-  reversal: false,
-};
+const ENTRY = EMPTY_ENTRY;
 
 describe('OFX 1.x (SGML)', () => {
   const doc = parse(fixture('sgml-bank.ofx'));
@@ -240,39 +205,37 @@ describe('warnings', () => {
 
 describe('unreadable files', () => {
   it('rejects files that are not OFX', () => {
-    expect(unreadableMessage(fixture('not-ofx.html'), 'not-ofx.html')).toBe(
+    expect(unreadable(fixture('not-ofx.html'), 'not-ofx.html')).toBe(
       'not-ofx.html:1: <HTML> where <OFX> should begin: not an OFX file',
     );
-    expect(unreadableMessage(fixture('not-ofx.csv'), 'not-ofx.csv')).toBe(
+    expect(unreadable(fixture('not-ofx.csv'), 'not-ofx.csv')).toBe(
       'not-ofx.csv:1: no <OFX> element found: not an OFX file',
     );
-    expect(unreadableMessage('x'.repeat(20_000))).toBe(
+    expect(unreadable('x'.repeat(20_000))).toBe(
       'bad.ofx:1: no <OFX> element at the start of the file: not an OFX file',
     );
-    expect(unreadableMessage('')).toBe('bad.ofx:1: no <OFX> element found: not an OFX file');
+    expect(unreadable('')).toBe('bad.ofx:1: no <OFX> element found: not an OFX file');
   });
 
   it('rejects truncated files', () => {
-    expect(unreadableMessage(fixture('truncated-entry.ofx'))).toBe(
+    expect(unreadable(fixture('truncated-entry.ofx'))).toBe(
       'bad.ofx:13: the file ends inside the <STMTTRN> opened on line 13: it is truncated',
     );
-    expect(unreadableMessage(fixture('truncated-statement.ofx'))).toBe(
+    expect(unreadable(fixture('truncated-statement.ofx'))).toBe(
       'bad.ofx:11: the file ends inside the <STMTRS> opened on line 11: it is truncated',
     );
   });
 
   it('rejects a transaction whose amount cannot be read', () => {
-    expect(unreadableMessage(fixture('bad-amount.ofx'))).toBe('bad.ofx:12: <TRNAMT> "$120" is not an amount');
-    expect(unreadableMessage(fixture('no-amount.ofx'))).toBe(
-      'bad.ofx:12: <STMTTRN> has no amount (<TRNAMT>)',
-    );
+    expect(unreadable(fixture('bad-amount.ofx'))).toBe('bad.ofx:12: <TRNAMT> "$120" is not an amount');
+    expect(unreadable(fixture('no-amount.ofx'))).toBe('bad.ofx:12: <STMTTRN> has no amount (<TRNAMT>)');
   });
 
   it('rejects markup that never ends and nesting without end', () => {
-    expect(unreadableMessage(`<OFX><${'A'.repeat(1_100_000)}`)).toBe(
+    expect(unreadable(`<OFX><${'A'.repeat(1_100_000)}`)).toBe(
       'bad.ofx:1: markup longer than 1048576 characters that does not end',
     );
-    expect(unreadableMessage(`<OFX>${'<STMTTRNRS>'.repeat(300)}`)).toBe(
+    expect(unreadable(`<OFX>${'<STMTTRNRS>'.repeat(300)}`)).toBe(
       'bad.ofx:1: elements nested deeper than 256',
     );
   });
