@@ -46,4 +46,25 @@ describe('LineSplitter', () => {
       ),
     );
   });
+
+  it('calls onTooLong as soon as a line outgrows the limit, with its line number, holding no more', () => {
+    const lines: string[] = [];
+    const s = new LineSplitter((t) => lines.push(t), {
+      maxLength: 10,
+      onTooLong: (line) => {
+        throw new Error(`line ${line} too long`);
+      },
+    });
+    s.push('short\nabcdef');
+    expect(() => s.push('ghijk')).toThrow('line 2 too long');
+    expect(lines).toEqual(['short']);
+    const ok = new LineSplitter((t) => lines.push(t), {
+      maxLength: 10,
+      onTooLong: () => {
+        throw new Error('no');
+      },
+    });
+    ok.push('0123456789\n');
+    expect(lines.at(-1)).toBe('0123456789');
+  });
 });

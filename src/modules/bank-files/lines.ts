@@ -7,10 +7,20 @@
 export class LineSplitter {
   /** The current partial line, in the pieces it came in (joined once, when its end arrives). */
   private parts: string[] = [];
+  /** Characters held in `parts`. */
+  private held = 0;
   private lineNumber = 0;
   private pendingCr = false;
 
-  constructor(private readonly onLine: (text: string, line: number) => void) {}
+  /**
+   * With `maxLength`, a line that grows past it calls `onTooLong` with its line number as soon as it
+   * does (the parser throws), instead of being held whole: memory stays bounded even for a file that
+   * has no line breaks at all.
+   */
+  constructor(
+    private readonly onLine: (text: string, line: number) => void,
+    private readonly limit: { maxLength: number; onTooLong: (line: number) => never } | null = null,
+  ) {}
 
   push(input: string): void {
     let chunk = input;
@@ -25,12 +35,15 @@ export class LineSplitter {
     if (lf === -1 && cr === -1) {
       // No line end: keep the piece; joining only when the line ends keeps a very long line linear.
       this.parts.push(chunk);
+      this.held += chunk.length;
+      if (this.limit !== null && this.held > this.limit.maxLength) this.limit.onTooLong(this.lineNumber + 1);
       return;
     }
     let text = chunk;
     if (this.parts.length > 0) {
       const head = this.parts.join('');
       this.parts = [];
+      this.held = 0;
       text = head + chunk;
       lf = lf === -1 ? -1 : lf + head.length;
       cr = cr === -1 ? -1 : cr + head.length;
@@ -51,13 +64,17 @@ export class LineSplitter {
         }
       } else start = end + 1;
     }
-    if (start < n) this.parts.push(text.slice(start));
+    if (start < n) {
+      this.parts.push(text.slice(start));
+      this.held = n - start;
+    }
   }
 
   /** Emits the last line when the file does not end with a line break. */
   end(): void {
     if (this.parts.length > 0) this.onLine(this.parts.join(''), ++this.lineNumber);
     this.parts = [];
+    this.held = 0;
   }
 
   /** The number of lines emitted so far. */

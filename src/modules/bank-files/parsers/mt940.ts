@@ -108,8 +108,16 @@ interface Totals {
 }
 
 class Mt940Parser implements FormatParser {
-  private readonly splitter = new LineSplitter((text, line) => this.onLine(text, line));
-  private held = '';
+  private readonly splitter = new LineSplitter((text, line) => this.onLine(text, line), {
+    maxLength: MAX_LINE,
+    onTooLong: (line) => {
+      throw unreadable(
+        this.fileName,
+        line,
+        `a line longer than ${MAX_LINE} characters: not a SWIFT statement`,
+      );
+    },
+  });
   private warnings = 0;
   private readonly warnedOnce = new Set<string>();
   /** A line made of a lone `:` (a tag wrapped after its first colon, seen in Sparkasse exports). */
@@ -149,29 +157,10 @@ class Mt940Parser implements FormatParser {
   ) {}
 
   push(chunk: string): void {
-    if (!chunk.includes('\n') && !chunk.includes('\r')) {
-      // Part of one line: hold it, so that a long line is scanned once, not once per push.
-      this.held += chunk;
-      if (this.held.length > MAX_LINE)
-        throw unreadable(
-          this.fileName,
-          this.splitter.lines + 1,
-          `a line longer than ${MAX_LINE} characters: not a SWIFT statement`,
-        );
-      return;
-    }
-    if (this.held !== '') {
-      chunk = this.held + chunk;
-      this.held = '';
-    }
     this.splitter.push(chunk);
   }
 
   end(): void {
-    if (this.held !== '') {
-      this.splitter.push(this.held);
-      this.held = '';
-    }
     this.splitter.end();
     if (this.heldColon !== null) {
       const line = this.heldColon;
