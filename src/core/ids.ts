@@ -26,6 +26,11 @@ export const ID_PREFIXES = {
   remittance: 'rma',
   cashRun: 'crn',
   suggestion: 'sug',
+  user: 'usr',
+  session: 'ses',
+  apiToken: 'tok',
+  approval: 'apr',
+  request: 'req',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

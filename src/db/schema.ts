@@ -409,6 +409,97 @@ export interface AuditLogTable {
   after: ColumnType<unknown, string | null | undefined, never>;
   request_id: string | null;
   source: string | null;
+  /** Position in the tenant's hash chain (1, 2, …). */
+  seq: bigint | null;
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+export interface AuditChainTable {
+  tenant_id: number;
+  seq: bigint;
+  hash: string;
+  legacy_rows: ColumnType<bigint, bigint | undefined, bigint>;
+}
+
+export type UserRole = 'admin' | 'manager' | 'analyst' | 'cash_applier' | 'accountant' | 'auditor';
+
+export interface UsersTable {
+  tenant_id: number;
+  id: string;
+  username: string;
+  display_name: string | null;
+  role: UserRole;
+  password_hash: string | null;
+  status: ColumnType<'active' | 'disabled', 'active' | 'disabled' | undefined, 'active' | 'disabled'>;
+  failed_logins: ColumnType<number, number | undefined, number>;
+  locked_until: Date | null;
+  portfolio_scoped: ColumnType<boolean, boolean | undefined, boolean>;
+  approval_limit_minor: bigint | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  password_changed_at: Date | null;
+}
+
+export interface SessionsTable {
+  tenant_id: number;
+  id: string;
+  user_id: string;
+  secret_hash: string;
+  csrf_hash: string;
+  created_at: Timestamp;
+  expires_at: Date;
+  last_seen_at: Timestamp;
+  revoked_at: Date | null;
+  source: string | null;
+}
+
+export interface ApiTokensTable {
+  tenant_id: number;
+  id: string;
+  user_id: string;
+  name: string;
+  secret_hash: string;
+  scopes: string[] | null;
+  created_at: Timestamp;
+  expires_at: Date;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export interface IdempotencyKeysTable {
+  tenant_id: number;
+  user_id: string;
+  key: string;
+  method: string;
+  path: string;
+  request_hash: string;
+  status_code: number | null;
+  content_type: string | null;
+  response_body: string | null;
+  created_at: Timestamp;
+}
+
+export type ApprovalKind = 'write_off' | 'credit_memo' | 'refund' | 'settlement';
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'cancelled';
+
+export interface ApprovalRequestsTable {
+  tenant_id: number;
+  id: string;
+  kind: ApprovalKind;
+  status: ColumnType<ApprovalStatus, ApprovalStatus | undefined, ApprovalStatus>;
+  requested_by: string;
+  requested_at: Timestamp;
+  amount_minor: bigint;
+  currency: string;
+  customer_id: string | null;
+  subject_id: string | null;
+  reason: string | null;
+  payload: ColumnType<unknown, string, string>;
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision_note: string | null;
+  result: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface DB {
@@ -440,4 +531,10 @@ export interface DB {
   reason_code_aliases: ReasonCodeAliasesTable;
   applications: ApplicationsTable;
   audit_log: AuditLogTable;
+  audit_chain: AuditChainTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  idempotency_keys: IdempotencyKeysTable;
+  approval_requests: ApprovalRequestsTable;
 }

@@ -1,10 +1,12 @@
 import { foundation } from './2026-11-30-01-foundation.ts';
 import { bankFiles } from './2026-11-30-02-bank-files.ts';
 import { cashApplication } from './2026-11-30-03-cash-application.ts';
+import { access } from './2026-11-30-04-access.ts';
 
 /** Every migration, in order. Names are date-prefixed and never change once released. */
 export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: '2026-11-30-01-foundation', sql: foundation },
   { name: '2026-11-30-02-bank-files', sql: bankFiles },
   { name: '2026-11-30-03-cash-application', sql: cashApplication },
+  { name: '2026-11-30-04-access', sql: access },
 ];
