@@ -19,6 +19,8 @@ export function exitCodeFor(kind: ErrorKind): number {
     case 'conflict':
       return EXIT.conflict;
     case 'forbidden':
+    case 'unauthenticated':
+    case 'rate_limited':
       return EXIT.invalid;
     case 'unavailable':
       return EXIT.unexpected;

@@ -3,7 +3,16 @@
  * (`ledger.unbalanced_entry`), and every code has a kind that each boundary maps exactly once:
  * the CLI to an exit code, the API to an HTTP status, jobs to retry-or-fail.
  */
-export type ErrorKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unavailable';
+export type ErrorKind =
+  | 'invalid'
+  | 'not_found'
+  | 'conflict'
+  | 'forbidden'
+  | 'unavailable'
+  /** No valid credentials (HTTP 401). */
+  | 'unauthenticated'
+  /** Too many attempts; try again later (HTTP 429). */
+  | 'rate_limited';
 
 /** A problem located in an input file: `FILE:LINE: column: message`. */
 export interface InputIssue {
