@@ -1,5 +1,6 @@
 import { AppError, formatIssue, isAppError } from '../core/errors.ts';
 import type { Command } from './command.ts';
+import { auditCommands } from './commands/audit.ts';
 import {
   bankAccountAddCommand,
   bankAccountListCommand,
@@ -19,6 +20,9 @@ import { periodCommands } from './commands/period.ts';
 import { importRemittanceCommand } from './commands/remittance.ts';
 import { agingCommand, statementCommand } from './commands/report.ts';
 import { bankReconciliationCommand } from './commands/report-bank-reconciliation.ts';
+import { serveCommand } from './commands/serve.ts';
+import { tokenCommands } from './commands/token.ts';
+import { userCommands } from './commands/user.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { type Io, resolveDbTarget } from './runtime.ts';
 
@@ -39,8 +43,12 @@ export const COMMANDS: readonly Command[] = [
   exportApplicationsCommand,
   parseCommand,
   checkCommand,
+  ...auditCommands,
   ...periodCommands,
   demoCommand,
+  ...userCommands,
+  ...tokenCommands,
+  serveCommand,
 ];
 
 const VERSION = '0.1.0';

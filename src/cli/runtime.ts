@@ -3,7 +3,7 @@ import { type Clock, fixedClock, systemClock } from '../core/clock.ts';
 import type { ServiceContext } from '../core/context.ts';
 import { AppError } from '../core/errors.ts';
 import { isLocalDate } from '../core/local-date.ts';
-import { type Database, openDatabase } from '../db/database.ts';
+import { type Database, type OpenDatabaseOptions, openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { DEFAULT_TENANT, getTenantId, initTenant } from '../modules/tenancy/index.ts';
 
@@ -44,8 +44,8 @@ export function actorFromEnv(env: NodeJS.ProcessEnv): string {
 }
 
 /** Opens the database and brings its schema up to date (every command does, INTERCHANGE.md §1). */
-export async function openMigrated(target: string): Promise<Database> {
-  const database = await openDatabase(target);
+export async function openMigrated(target: string, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const database = await openDatabase(target, options);
   try {
     await migrateToLatest(database);
   } catch (e) {
@@ -62,8 +62,9 @@ export async function openMigrated(target: string): Promise<Database> {
 export async function openContext(
   options: GlobalOptions,
   io: Io,
+  open: OpenDatabaseOptions = {},
 ): Promise<{ ctx: ServiceContext; close: () => Promise<void> }> {
-  const database = await openMigrated(options.db);
+  const database = await openMigrated(options.db, open);
   const clock = clockFromEnv(io.env);
   const actor = actorFromEnv(io.env);
   try {

@@ -1,1 +1,18 @@
-export { type AuditRecord, recordAudit } from './audit.repo.ts';
+export type { AuditErrorCode } from './audit.errors.ts';
+export { type AuditContext, withAuditContext } from './audit-context.ts';
+export { type AuditExportRow, type ExportAuditOptions, exportAudit } from './export-audit.ts';
+export {
+  canonicalAuditRow,
+  canonicalJson,
+  GENESIS_HASH,
+  hashAuditRow,
+  LEGACY_HASH,
+} from './logic/hash-audit-row.ts';
+export { type AuditRecord, recordAudit } from './record-audit.ts';
+export {
+  type AuditChainFailure,
+  type AuditChainReport,
+  MAX_LISTED_FAILURES,
+  type VerifyAuditChainOptions,
+  verifyAuditChain,
+} from './verify-audit-chain.ts';

@@ -1,4 +1,5 @@
 export { type CashApplyOptions, type CashApplyResult, runCashApplication } from './apply-cash.ts';
+export { findReceiptCurrency } from './find-receipt-currency.ts';
 export { HISTORY_SPEC, importHistory } from './import-history.ts';
 export { decideReceipt, ENGINE_VERSION, type EngineKnowledge } from './logic/decide-receipt.ts';
 export { nameKey, nameSimilarity, nameTokens } from './logic/names.ts';

@@ -1,6 +1,14 @@
+export {
+  type ApplicationListFilter,
+  type ApplicationListRow,
+  findApplicationsPage,
+} from './find-applications-page.ts';
+export { findItemsPage, type ItemListFilter, type ItemListRow } from './find-items-page.ts';
+export { findReceiptsPage, type ReceiptListFilter, type ReceiptListRow } from './find-receipts-page.ts';
 export { buildApplicationPostings, type PostedRow } from './logic/build-application-postings.ts';
 export { buildItemPostings } from './logic/build-item-postings.ts';
 export { buildReceiptPostings } from './logic/build-receipt-postings.ts';
+export { buildWriteOffBatch, type WriteOffPart } from './logic/build-write-off-batch.ts';
 export { type BatchCheck, checkApplicationBatch } from './logic/check-application-batch.ts';
 export {
   type ApplicationBatchDraft,
@@ -14,7 +22,7 @@ export {
   settlesItem,
 } from './logic/types.ts';
 export { receivablesError } from './receivables.errors.ts';
-export { findItemIdsByNumber, lockItems } from './receivables.repo.ts';
+export { findItemIdsByNumber, lockItems, lockReceipts, reserveNumbers } from './receivables.repo.ts';
 export {
   type ApplyResult,
   type BatchProblem,

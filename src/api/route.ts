@@ -1,0 +1,226 @@
+import { createHash } from 'node:crypto';
+import type { RouteConfig } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import type { ServiceContext } from '../core/context.ts';
+import { withAuditContext } from '../modules/audit/index.ts';
+import {
+  authenticateSession,
+  authenticateToken,
+  checkCsrf,
+  type Permission,
+  type Principal,
+} from '../modules/identity/index.ts';
+import { apiError } from './api.errors.ts';
+import type { ApiDeps, ApiEnv } from './env.ts';
+import { enterTenant, isRetryable, joinTransaction } from './unit-of-work.ts';
+
+type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
+type JsonBody<R extends RouteConfig> = R['request'] extends {
+  body: { content: { 'application/json': { schema: infer B } } };
+}
+  ? Out<B>
+  : undefined;
+
+/** The validated parts of a request, typed from the route's zod schemas. */
+export interface RouteInput<R extends RouteConfig> {
+  readonly params: R['request'] extends { params: infer P } ? Out<P> : Record<string, never>;
+  readonly query: R['request'] extends { query: infer Q } ? Out<Q> : Record<string, never>;
+  readonly body: JsonBody<R>;
+}
+
+export type RouteHandler<R extends RouteConfig> = (
+  c: Context<ApiEnv>,
+  input: RouteInput<R>,
+  ctx: ServiceContext,
+) => Promise<Response>;
+
+/**
+ * One entry of the route table: the OpenAPI route (method, path, zod schemas, responses), the one
+ * permission it needs (`public` for sign-in and health), and the handler. `transactional: false`
+ * runs the handler without the request transaction (public routes, streaming downloads).
+ */
+export interface ApiRoute {
+  readonly permission: Permission | 'public';
+  readonly route: RouteConfig;
+  readonly transactional: boolean;
+  /** The answer carries a secret shown once (a password, a token): never stored for replay. */
+  readonly secretResponse: boolean;
+  readonly handler: RouteHandler<RouteConfig>;
+}
+
+export function defineRoute<R extends RouteConfig>(spec: {
+  permission: Permission | 'public';
+  route: R;
+  transactional?: boolean;
+  secretResponse?: boolean;
+  handler: RouteHandler<R>;
+}): ApiRoute {
+  return {
+    permission: spec.permission,
+    route: spec.route,
+    transactional: spec.transactional ?? spec.permission !== 'public',
+    secretResponse: spec.secretResponse ?? false,
+    handler: spec.handler as unknown as RouteHandler<RouteConfig>,
+  };
+}
+
+export const SESSION_COOKIE = 'arbor_session';
+export const CSRF_COOKIE = 'arbor_csrf';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Resolves who is calling (a bearer token, else the session cookie) and checks the route's
+ * permission. Browser requests that change something must carry the session's CSRF token in
+ * `X-CSRF-Token`; bearer requests need none (a browser never attaches them by itself).
+ */
+export function authorize(permission: Permission | 'public', deps: ApiDeps): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    if (permission === 'public') return next();
+    let principal: Principal | null = null;
+    const authorization = c.req.header('authorization');
+    if (authorization !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+      principal = match?.[1] ? await authenticateToken(deps.database, deps.clock, match[1]) : null;
+      if (!principal)
+        throw apiError('api.unauthenticated', 'the bearer token is invalid, expired or revoked');
+    } else {
+      const cookie = getCookie(c, SESSION_COOKIE);
+      if (!cookie)
+        throw apiError('api.unauthenticated', 'sign in first (POST /api/auth/login) or send a bearer token');
+      const session = await authenticateSession(deps.database, deps.clock, cookie);
+      if (!session) throw apiError('api.unauthenticated', 'the session has expired or was signed out');
+      if (!SAFE_METHODS.has(c.req.method) && !checkCsrf(session.csrfHash, c.req.header('x-csrf-token')))
+        throw apiError('api.csrf', 'missing or wrong X-CSRF-Token header for a request that changes data');
+      principal = session.principal;
+    }
+    if (permission !== 'self' && !principal.permissions.has(permission))
+      throw apiError(
+        'api.forbidden',
+        `the ${principal.role} role does not have the ${permission} permission`,
+      );
+    c.set('principal', principal);
+    await next();
+  };
+}
+
+/** Carries a response out of a transaction that must roll back (a 4xx or 5xx answer). */
+class Rollback extends Error {
+  constructor(readonly response: Response) {
+    super('rollback');
+  }
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Runs a handler as one unit of work: a transaction acting as the tenant (row-level security), the
+ * audit context (request id, source address), and for a POST with `Idempotency-Key` the stored first
+ * answer. The key is claimed by inserting it first; a concurrent request with the same key waits on
+ * that row, then replays the answer (or runs, if the first rolled back). The answer is stored in the
+ * same transaction as the writes, so a crash loses both or neither. Deadlocks and serialization
+ * failures rerun the whole unit (the body is already read).
+ */
+export async function runUnitOfWork(
+  c: Context<ApiEnv>,
+  deps: ApiDeps,
+  fn: (ctx: ServiceContext) => Promise<Response>,
+  options: { secretResponse?: boolean } = {},
+): Promise<Response> {
+  const principal = c.get('principal');
+  const requestId = c.get('requestId');
+  const source = c.get('source');
+  const key = c.req.method === 'POST' ? c.req.header('idempotency-key') : undefined;
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
+    throw apiError(
+      'api.invalid_idempotency_key',
+      'Idempotency-Key must be 1 to 255 printable ASCII characters',
+    );
+  const requestHash =
+    key === undefined
+      ? ''
+      : createHash('sha256')
+          .update(`${c.req.method} ${c.req.path}\n`)
+          .update(await c.req.text())
+          .digest('hex');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.database.db.transaction().execute(async (tx) => {
+        await enterTenant(tx, principal.tenantId);
+        if (key !== undefined) {
+          const claimed = await tx
+            .insertInto('idempotency_keys')
+            .values({
+              tenant_id: principal.tenantId,
+              user_id: principal.userId,
+              key,
+              method: c.req.method,
+              path: c.req.path,
+              request_hash: requestHash,
+            })
+            .onConflict((oc) => oc.doNothing())
+            .returning('key')
+            .executeTakeFirst();
+          if (!claimed) {
+            const first = await tx
+              .selectFrom('idempotency_keys')
+              .selectAll()
+              .where('tenant_id', '=', principal.tenantId)
+              .where('user_id', '=', principal.userId)
+              .where('key', '=', key)
+              .executeTakeFirstOrThrow();
+            if (first.request_hash !== requestHash)
+              throw apiError(
+                'api.idempotency_key_reused',
+                'this Idempotency-Key was used with another request; use a new key for a new request',
+              );
+            if (first.response_body === null)
+              throw apiError(
+                'api.idempotency_key_reused',
+                'this request was already done; its answer held a secret that is shown only once',
+              );
+            return c.body(first.response_body, (first.status_code ?? 200) as ContentfulStatusCode, {
+              'content-type': first.content_type ?? 'application/json',
+              'idempotent-replayed': 'true',
+            });
+          }
+        }
+        const ctx: ServiceContext = {
+          database: joinTransaction(deps.database, tx),
+          clock: deps.clock,
+          tenantId: principal.tenantId,
+          actor: principal.username,
+        };
+        c.set('ctx', ctx);
+        const response = await withAuditContext({ requestId, source }, () => fn(ctx));
+        if (response.status >= 400) throw new Rollback(response);
+        if (key !== undefined) {
+          await tx
+            .updateTable('idempotency_keys')
+            .set({
+              status_code: response.status,
+              content_type: response.headers.get('content-type'),
+              response_body: options.secretResponse ? null : await response.clone().text(),
+            })
+            .where('tenant_id', '=', principal.tenantId)
+            .where('user_id', '=', principal.userId)
+            .where('key', '=', key)
+            .execute();
+        }
+        return response;
+      });
+    } catch (e) {
+      if (e instanceof Rollback) return e.response;
+      if (attempt < 4 && isRetryable(e)) continue;
+      throw e;
+    }
+  }
+}
+
+/** Reads one row of the current tenant in a fresh request transaction (tests, health). */
+export async function ping(deps: ApiDeps): Promise<void> {
+  await sql`select 1`.execute(deps.database.db);
+}

@@ -1,0 +1,75 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from '../db/database.ts';
+import type { DB } from '../db/schema.ts';
+
+/**
+ * A view of the database bound to one open transaction. Services open their own transactions with
+ * `ctx.database.db.transaction().execute(fn)`; inside a request that call joins the request's
+ * transaction instead, so everything a request does (its writes, its audit entries, its idempotency
+ * record) commits or rolls back together. Methods are bound to the real transaction because Kysely
+ * keeps its state in private fields, which a proxy cannot reach.
+ */
+export function joinTransaction(database: Database, tx: Transaction<DB>): Database {
+  const joined = () => {
+    const builder = {
+      setIsolationLevel: () => builder,
+      setAccessMode: () => builder,
+      execute: <T>(fn: (t: Transaction<DB>) => Promise<T>) => fn(tx),
+    };
+    return builder;
+  };
+  const db = new Proxy(tx, {
+    get(target, prop) {
+      if (prop === 'transaction' || prop === 'startTransaction') return joined;
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as unknown as Kysely<DB>;
+  return { ...database, db };
+}
+
+/**
+ * Acts as the `arbor_app` role for the tenant until the transaction ends: PostgreSQL's row-level
+ * security then shows and accepts only the tenant's rows (migration 04), whatever a query forgets.
+ */
+export async function enterTenant(tx: Transaction<DB>, tenantId: number): Promise<void> {
+  await sql`select set_config('role', 'arbor_app', true), set_config('arbor.tenant_id', ${String(tenantId)}, true)`.execute(
+    tx,
+  );
+}
+
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/** A serialization failure or deadlock: the whole unit of work may be run again. */
+export function isRetryable(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; depth < 4 && e; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && RETRYABLE.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * One at a time, in arrival order. The embedded engine has a single connection, and Kysely's PGlite
+ * driver keeps one transaction per connection: two requests interleaving there would run inside each
+ * other's transaction. On PGlite the server therefore serializes requests that touch the database.
+ */
+export class Mutex {
+  #tail: Promise<void> = Promise.resolve();
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const previous = this.#tail;
+    let release!: () => void;
+    this.#tail = new Promise<void>((r) => {
+      release = r;
+    });
+    await previous;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}

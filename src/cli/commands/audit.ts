@@ -1,0 +1,189 @@
+import { AppError } from '../../core/errors.ts';
+import { type AuditExportRow, exportAudit, verifyAuditChain } from '../../modules/audit/index.ts';
+import { createProgressBar, writeCsv } from '../../modules/tabular/index.ts';
+import type { Command } from '../command.ts';
+import { parseCommandArgs } from '../command.ts';
+import { EXIT } from '../exit-codes.ts';
+import { parseFormat, withOutput } from '../output.ts';
+import { openContext } from '../runtime.ts';
+import { parseDateOption } from './report.ts';
+
+/** Enough of the head hash to compare by eye; `--format json` gives all of it. */
+const HEAD_PREFIX = 16;
+
+export const auditVerifyCommand: Command = {
+  words: ['audit', 'verify'],
+  usage: 'arbor [--db TARGET] audit verify [--format table|json]',
+  summary: 'verify the audit trail’s hash chain; exit 0 if intact, else 5 and name each row',
+  async run(input) {
+    const { values, global } = parseCommandArgs(
+      input,
+      this,
+      { format: { type: 'string' } },
+      { min: 0, max: 0 },
+    );
+    const format = parseFormat(values.format as string | undefined, ['table', 'json'], 'table');
+    const { ctx, close } = await openContext(global, input.io);
+    const bar = createProgressBar({ label: 'audit verify', total: null, unit: 'rows' });
+    try {
+      const r = await verifyAuditChain(ctx, { onProgress: (p) => bar.update(p.rows) });
+      bar.finish();
+      const out = input.io.stdout;
+      if (format === 'json') {
+        out.write(
+          `${JSON.stringify(
+            {
+              ok: r.ok,
+              rows: r.rows,
+              legacy_rows: r.legacyRows.toString(),
+              head_seq: r.headSeq.toString(),
+              head_hash: r.headHash,
+              failure_count: r.failureCount,
+              failures: r.failures.map((f) => ({
+                seq: f.seq === null ? null : f.seq.toString(),
+                id: f.id,
+                problem: f.problem,
+              })),
+            },
+            null,
+            2,
+          )}\n`,
+        );
+      } else if (r.ok) {
+        out.write(
+          `audit chain verified: ${r.rows} rows (${r.legacyRows} before the chain began), head ${r.headSeq} ${(r.headHash ?? 'none').slice(0, HEAD_PREFIX)}\n`,
+        );
+      } else {
+        for (const f of r.failures) {
+          const where = [f.seq === null ? 'no seq' : `seq ${f.seq}`, f.id ? `(${f.id})` : ''].filter(Boolean);
+          out.write(`FAIL  ${where.join(' ')}: ${f.problem}\n`);
+        }
+        if (r.failureCount > r.failures.length)
+          out.write(`      … and ${r.failureCount - r.failures.length} more\n`);
+        out.write(`audit chain FAILED: ${r.failureCount} problem(s) in ${r.rows} rows\n`);
+      }
+      return r.ok ? EXIT.ok : EXIT.checkFailed;
+    } finally {
+      bar.finish();
+      await close();
+    }
+  },
+};
+
+const EXPORT_COLUMNS = [
+  'seq',
+  'id',
+  'at',
+  'actor',
+  'action',
+  'object_type',
+  'object_id',
+  'before',
+  'after',
+  'request_id',
+  'source',
+  'prev_hash',
+  'hash',
+] as const;
+
+/** One row as the export writes it: snake_case, seq as a decimal string, `at` in ISO 8601 UTC. */
+function toExportObject(r: AuditExportRow) {
+  return {
+    seq: r.seq === null ? null : r.seq.toString(),
+    id: r.id,
+    at: r.at.toISOString(),
+    actor: r.actor,
+    action: r.action,
+    object_type: r.objectType,
+    object_id: r.objectId,
+    before: r.before,
+    after: r.after,
+    request_id: r.requestId,
+    source: r.source,
+    prev_hash: r.prevHash,
+    hash: r.hash,
+  };
+}
+
+export const auditExportCommand: Command = {
+  words: ['audit', 'export'],
+  usage:
+    'arbor [--db TARGET] audit export [--from DATE] [--to DATE] [--format jsonl|json|csv] [--output FILE]',
+  summary: 'the audit trail in chain order, with positions and hashes, for auditors',
+  async run(input) {
+    const { values, global } = parseCommandArgs(
+      input,
+      this,
+      {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        format: { type: 'string' },
+        output: { type: 'string' },
+      },
+      { min: 0, max: 0 },
+    );
+    const formatText = ((values.format as string | undefined) ?? 'jsonl').toLowerCase();
+    if (formatText !== 'jsonl' && formatText !== 'json' && formatText !== 'csv')
+      throw new AppError(
+        'cli.invalid_format',
+        'invalid',
+        `--format must be one of jsonl, json, csv, not "${values.format}"`,
+      );
+    const from = parseDateOption('from', values.from);
+    const to = parseDateOption('to', values.to);
+    const { ctx, close } = await openContext(global, input.io);
+    try {
+      const rows = exportAudit(ctx, { ...(from ? { from } : {}), ...(to ? { to } : {}) });
+      await withOutput(input.io.stdout, values.output as string | undefined, false, async (out) => {
+        if (formatText === 'csv') {
+          const cells = async function* () {
+            for await (const r of rows) {
+              const o = toExportObject(r);
+              // before and after as JSON text; a null cell is empty.
+              yield EXPORT_COLUMNS.map((c) =>
+                c === 'before' || c === 'after'
+                  ? o[c] === null
+                    ? ''
+                    : JSON.stringify(o[c])
+                  : ((o[c] as string | null) ?? ''),
+              );
+            }
+          };
+          await writeCsv(EXPORT_COLUMNS, cells(), out);
+        } else {
+          await writeJsonRows(out, rows, formatText === 'json');
+        }
+      });
+      return EXIT.ok;
+    } finally {
+      await close();
+    }
+  },
+};
+
+export const auditCommands: readonly Command[] = [auditVerifyCommand, auditExportCommand];
+
+/** Writes rows as JSON lines, or as one JSON array, in batches, waiting for the stream to drain. */
+async function writeJsonRows(
+  out: NodeJS.WritableStream,
+  rows: AsyncIterable<AuditExportRow>,
+  array: boolean,
+): Promise<void> {
+  const write = (s: string) =>
+    new Promise<void>((resolve, reject) => {
+      out.write(s, (e) => (e ? reject(e) : resolve()));
+    });
+  let batch = array ? '[' : '';
+  let first = true;
+  for await (const r of rows) {
+    const json = JSON.stringify(toExportObject(r));
+    batch += array ? `${first ? '\n' : ',\n'}  ${json}` : `${json}\n`;
+    first = false;
+    if (batch.length >= 1 << 16) {
+      await write(batch);
+      batch = '';
+    }
+  }
+  if (array) batch += first ? ']\n' : '\n]\n';
+  if (batch.length > 0) await write(batch);
+}

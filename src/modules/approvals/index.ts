@@ -1,0 +1,19 @@
+export { approvalsError } from './approvals.errors.ts';
+export { cancelApproval } from './cancel-approval.ts';
+export type {
+  Adjustment,
+  AdjustmentInput,
+  AdjustmentKind,
+  AdjustmentResult,
+  ApprovalFilter,
+  ApprovalStatus,
+  ApprovalView,
+  Decision,
+  RequestOutcome,
+} from './contract.ts';
+export { decideApproval } from './decide-approval.ts';
+export { getApproval } from './get-approval.ts';
+export { listApprovals } from './list-approvals.ts';
+export { allocateSettlement } from './logic/allocate-settlement.ts';
+export { checkCanceller, checkDecider, checkRequester, routeAdjustment } from './logic/approval-rules.ts';
+export { requestAdjustment } from './request-adjustment.ts';

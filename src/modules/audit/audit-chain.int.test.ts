@@ -1,0 +1,407 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
+import type { ServiceContext } from '../../core/context.ts';
+import type { LocalDate } from '../../core/local-date.ts';
+import { initTenant } from '../tenancy/index.ts';
+import { exportAudit } from './export-audit.ts';
+import { hashAuditRow, LEGACY_HASH } from './logic/hash-audit-row.ts';
+import { type AuditRecord, recordAudit } from './record-audit.ts';
+import { verifyAuditChain } from './verify-audit-chain.ts';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+let tenants = 0;
+/** A fresh tenant, so that each test tampers with a chain of its own. */
+async function newTenant(): Promise<ServiceContext> {
+  const init = await initTenant(t.database, t.ctx.clock, {
+    slug: `chain${++tenants}`,
+    currency: 'USD',
+    actor: 'test',
+  });
+  return { ...t.ctx, tenantId: init.tenantId };
+}
+
+function records(call: number, n: number): AuditRecord[] {
+  return Array.from({ length: n }, (_, i) => ({
+    actor: `user${call}`,
+    action: 'item.adjusted',
+    objectType: 'item',
+    objectId: `itm_${call}_${i}`,
+    // Keys out of order, nested, unicode and bigints: jsonb reorders and renormalizes all of it.
+    before: i === 0 ? undefined : { zeta: 1, alpha: { y: [1.5, null, 'é"\n'], b: true }, openMinor: 500n },
+    after: { status: 'closed', openMinor: BigInt(call * 100 + i), note: `café ${i}` },
+  }));
+}
+
+/** Writes `calls` transactions of `perCall` records each; returns the context. */
+async function writeChain(ctx: ServiceContext, calls = 3, perCall = 4): Promise<void> {
+  for (let c = 0; c < calls; c++) {
+    await ctx.database.db.transaction().execute(async (tx) => {
+      await recordAudit(tx, ctx.tenantId, records(c, perCall - 1));
+      await recordAudit(tx, ctx.tenantId, records(c + 100, 1));
+    });
+  }
+}
+
+/** Runs SQL as a superuser would: with the append-only trigger disabled. */
+async function tamper(statements: string): Promise<void> {
+  await t.database.exec(`alter table audit_log disable trigger audit_log_append_only;
+${statements}
+alter table audit_log enable trigger audit_log_append_only;`);
+}
+
+async function idAt(ctx: ServiceContext, seq: bigint): Promise<string> {
+  const r = await ctx.database.db
+    .selectFrom('audit_log')
+    .select('id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('seq', '=', seq)
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+async function headOf(ctx: ServiceContext) {
+  return ctx.database.db
+    .selectFrom('audit_chain')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .executeTakeFirstOrThrow();
+}
+
+describe('the audit hash chain', () => {
+  it('numbers rows 1..N across calls, links each to the previous hash, and verifies', async () => {
+    const ctx = await newTenant();
+    await writeChain(ctx);
+    const rows = await ctx.database.db
+      .selectFrom('audit_log')
+      .select(['seq', 'prev_hash', 'hash'])
+      .where('tenant_id', '=', ctx.tenantId)
+      .orderBy('seq')
+      .execute();
+    // initTenant audits the entity it creates: the chain begins there.
+    expect(rows.length).toBe(13);
+    expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => BigInt(i + 1)));
+    expect(rows[0]?.prev_hash).toBe('0'.repeat(64));
+    for (let i = 1; i < rows.length; i++) expect(rows[i]?.prev_hash).toBe(rows[i - 1]?.hash);
+    const head = await headOf(ctx);
+    expect(head).toMatchObject({ seq: 13n, hash: rows[12]?.hash, legacy_rows: 0n });
+
+    const progress: number[] = [];
+    const report = await verifyAuditChain(ctx, { onProgress: (p) => progress.push(p.rows) });
+    expect(report).toEqual({
+      ok: true,
+      rows: 13,
+      legacyRows: 0n,
+      headSeq: 13n,
+      headHash: head.hash,
+      failureCount: 0,
+      failures: [],
+    });
+    expect(progress).toEqual([13]);
+  });
+
+  it('detects a row whose content was changed in the database', async () => {
+    const ctx = await newTenant();
+    await writeChain(ctx);
+    expect((await verifyAuditChain(ctx)).ok).toBe(true);
+    const id = await idAt(ctx, 6n);
+    await tamper(
+      `update audit_log set after = jsonb_set(after, '{openMinor}', '"1"') where tenant_id = ${ctx.tenantId} and id = '${id}';`,
+    );
+    const report = await verifyAuditChain(ctx);
+    expect(report.ok).toBe(false);
+    expect(report.failures).toEqual([
+      { seq: 6n, id, problem: 'content does not match its hash: the row was changed' },
+    ]);
+  });
+
+  it('detects a change to the time, the actor, or a JSON null turned into a value', async () => {
+    const ctx = await newTenant();
+    await writeChain(ctx);
+    const [a, b, c] = [await idAt(ctx, 2n), await idAt(ctx, 5n), await idAt(ctx, 9n)];
+    await tamper(`update audit_log set at = at + interval '1 millisecond' where id = '${a}';
+update audit_log set actor = 'someone else' where id = '${b}';
+update audit_log set before = '{}' where id = '${c}';`);
+    const report = await verifyAuditChain(ctx);
+    expect(report.failures.map((f) => [f.seq, f.id])).toEqual([
+      [2n, a],
+      [5n, b],
+      [9n, c],
+    ]);
+  });
+
+  it('detects a row deleted from the middle', async () => {
+    const ctx = await newTenant();
+    await writeChain(ctx);
+    await tamper(`delete from audit_log where tenant_id = ${ctx.tenantId} and seq in (7, 8);`);
+    const report = await verifyAuditChain(ctx);
+    expect(report).toMatchObject({ ok: false, rows: 11, failureCount: 1 });
+    expect(report.failures).toEqual([{ seq: 7n, id: null, problem: 'rows 7..8 are missing: deleted' }]);
+  });
+
+  it('detects the last row deleted', async () => {
+    const ctx = await newTenant();
+    await writeChain(ctx);
+    await tamper(`delete from audit_log where tenant_id = ${ctx.tenantId} and seq = 13;`);
+    const report = await verifyAuditChain(ctx);
+    expect(report.failures).toEqual([
+      { seq: 13n, id: null, problem: 'row 13 is missing at the end of the chain: deleted' },
+    ]);
+  });
+
+  it('detects rows inserted outside the chain, even with a correctly computed hash', async () => {
+    const ctx = await newTenant();
+    await writeChain(ctx);
+    const head = await headOf(ctx);
+    // A forger who knows the algorithm links a row to the head, but cannot move the head unseen.
+    const at = new Date('2026-07-01T00:00:00.000Z');
+    const forged = hashAuditRow(head.hash, {
+      tenantId: ctx.tenantId,
+      seq: 14n,
+      id: 'aud_forged',
+      at,
+      actor: 'mallory',
+      action: 'item.written_off',
+      objectType: 'item',
+      objectId: 'itm_x',
+      before: null,
+      after: null,
+      requestId: null,
+      source: null,
+    });
+    await ctx.database.db
+      .insertInto('audit_log')
+      .values([
+        {
+          tenant_id: ctx.tenantId,
+          id: 'aud_forged',
+          seq: 14n,
+          at,
+          actor: 'mallory',
+          action: 'item.written_off',
+          object_type: 'item',
+          object_id: 'itm_x',
+          prev_hash: head.hash,
+          hash: forged,
+        },
+        { tenant_id: ctx.tenantId, id: 'aud_noseq', actor: 'mallory', action: 'x', object_type: 'x' },
+        {
+          tenant_id: ctx.tenantId,
+          id: 'aud_far',
+          seq: 20n,
+          actor: 'mallory',
+          action: 'x',
+          object_type: 'x',
+          prev_hash: 'f'.repeat(64),
+          hash: 'e'.repeat(64),
+        },
+      ])
+      .execute();
+    const report = await verifyAuditChain(ctx);
+    expect(report).toMatchObject({ ok: false, rows: 16, failureCount: 5 });
+    expect(report.failures).toEqual([
+      { seq: 14n, id: 'aud_forged', problem: 'beyond the chain head (13): inserted outside the chain' },
+      { seq: 15n, id: null, problem: 'rows 15..19 are missing: deleted' },
+      { seq: 20n, id: 'aud_far', problem: 'beyond the chain head (13): inserted outside the chain' },
+      { seq: 20n, id: 'aud_far', problem: 'content does not match its hash: the row was changed' },
+      { seq: null, id: 'aud_noseq', problem: 'no position: inserted outside the chain' },
+    ]);
+  });
+
+  it('detects two rows whose contents were swapped, and two rows swapped in order', async () => {
+    const ctx = await newTenant();
+    await writeChain(ctx);
+    const [a, b] = [await idAt(ctx, 3n), await idAt(ctx, 10n)];
+    await tamper(`update audit_log x set actor = y.actor, action = y.action, object_id = y.object_id,
+    before = y.before, after = y.after
+  from (select id, actor, action, object_id, before, after from audit_log) y
+  where (x.id, y.id) in (('${a}', '${b}'), ('${b}', '${a}'));`);
+    const swapped = await verifyAuditChain(ctx);
+    expect(swapped.failures.map((f) => [f.seq, f.id, f.problem])).toEqual([
+      [3n, a, 'content does not match its hash: the row was changed'],
+      [10n, b, 'content does not match its hash: the row was changed'],
+    ]);
+
+    const other = await newTenant();
+    await writeChain(other);
+    const [c, d] = [await idAt(other, 4n), await idAt(other, 5n)];
+    await tamper(`update audit_log set seq = -1 where id = '${c}';
+update audit_log set seq = 4 where id = '${d}';
+update audit_log set seq = 5 where id = '${c}';`);
+    const reordered = await verifyAuditChain(other);
+    expect(reordered.ok).toBe(false);
+    expect(reordered.failures.map((f) => f.seq)).toEqual([4n, 4n, 5n, 5n, 6n]);
+    expect(reordered.failures[0]).toEqual({
+      seq: 4n,
+      id: d,
+      problem: 'prev_hash is not the hash of row 3: rows were reordered or the previous row rewritten',
+    });
+  });
+
+  it('detects a rewritten row whose hash was recomputed, at the next row', async () => {
+    const ctx = await newTenant();
+    await writeChain(ctx);
+    const row = await ctx.database.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('seq', '=', 5n)
+      .executeTakeFirstOrThrow();
+    const rehash = hashAuditRow(row.prev_hash as string, {
+      tenantId: ctx.tenantId,
+      seq: 5n,
+      id: row.id,
+      at: row.at,
+      actor: 'mallory',
+      action: row.action,
+      objectType: row.object_type,
+      objectId: row.object_id,
+      before: row.before,
+      after: row.after,
+      requestId: row.request_id,
+      source: row.source,
+    });
+    await tamper(`update audit_log set actor = 'mallory', hash = '${rehash}' where id = '${row.id}';`);
+    const report = await verifyAuditChain(ctx);
+    expect(report.failures).toEqual([
+      {
+        seq: 6n,
+        id: await idAt(ctx, 6n),
+        problem: 'prev_hash is not the hash of row 5: rows were reordered or the previous row rewritten',
+      },
+    ]);
+  });
+
+  it('reads the chain in pages and counts every failure while listing the first hundred', async () => {
+    const ctx = await newTenant();
+    const many = Array.from({ length: 12_000 }, (_, i) => ({
+      actor: 'import',
+      action: 'item.created',
+      objectType: 'item',
+      objectId: `itm_${i}`,
+      after: { i },
+    }));
+    await recordAudit(ctx.database.db, ctx.tenantId, many);
+    const progress: number[] = [];
+    expect(await verifyAuditChain(ctx, { onProgress: (p) => progress.push(p.rows) })).toMatchObject({
+      ok: true,
+      rows: 12_001,
+      headSeq: 12_001n,
+    });
+    expect(progress).toEqual([5000, 10_000, 12_001]);
+    await tamper(
+      `update audit_log set actor = 'x' where tenant_id = ${ctx.tenantId} and seq > 5000 and seq <= 5150;`,
+    );
+    const report = await verifyAuditChain(ctx);
+    expect(report).toMatchObject({ ok: false, failureCount: 150 });
+    expect(report.failures.length).toBe(100);
+    expect(report.failures[0]?.seq).toBe(5001n);
+  });
+
+  it('continues a legacy prefix: numbered rows without hashes, sealed by their count', async () => {
+    const ctx = await newTenant();
+    // What migration 04 left for a tenant that had audit rows before it: seq 1..n, no hashes.
+    await ctx.database.db
+      .insertInto('audit_log')
+      .values(
+        ['aud_l1', 'aud_l2'].map((id) => ({
+          tenant_id: ctx.tenantId,
+          id,
+          actor: 'old',
+          action: 'x',
+          object_type: 'x',
+        })),
+      )
+      .execute();
+    await tamper(`update audit_log set seq = null, prev_hash = null, hash = null where tenant_id = ${ctx.tenantId};
+update audit_log a set seq = n.seq from (select id, row_number() over (order by at, id) as seq
+  from audit_log where tenant_id = ${ctx.tenantId}) n where a.tenant_id = ${ctx.tenantId} and a.id = n.id;
+update audit_chain set seq = 3, hash = 'legacy', legacy_rows = 3 where tenant_id = ${ctx.tenantId};`);
+    await recordAudit(ctx.database.db, ctx.tenantId, records(1, 2));
+    const first = await ctx.database.db
+      .selectFrom('audit_log')
+      .select(['seq', 'prev_hash'])
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('seq', '=', 4n)
+      .executeTakeFirstOrThrow();
+    expect(first.prev_hash).toBe(LEGACY_HASH);
+    expect(await verifyAuditChain(ctx)).toMatchObject({ ok: true, rows: 5, legacyRows: 3n, headSeq: 5n });
+
+    await tamper(`delete from audit_log where tenant_id = ${ctx.tenantId} and seq = 2;`);
+    expect((await verifyAuditChain(ctx)).failures).toEqual([
+      { seq: 2n, id: null, problem: 'row 2 is missing: deleted' },
+    ]);
+  });
+
+  it('leaves the chain intact when an audited transaction rolls back', async () => {
+    const ctx = await newTenant();
+    await writeChain(ctx, 1, 2);
+    await expect(
+      ctx.database.db.transaction().execute(async (tx) => {
+        await recordAudit(tx, ctx.tenantId, records(9, 3));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await writeChain(ctx, 1, 2);
+    expect(await verifyAuditChain(ctx)).toMatchObject({ ok: true, rows: 5, headSeq: 5n });
+  });
+
+  it('exports the rows in chain order with their hashes, by UTC day of `at`', async () => {
+    const ctx = await newTenant();
+    await writeChain(ctx, 2, 3);
+    const all = [];
+    for await (const r of exportAudit(ctx)) all.push(r);
+    expect(all.map((r) => r.seq)).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 7n]);
+    expect(all[1]).toMatchObject({
+      actor: 'user0',
+      objectType: 'item',
+      before: null,
+      after: { status: 'closed', openMinor: '0', note: 'café 0' },
+      prevHash: all[0]?.hash,
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const today = new Date().toISOString().slice(0, 10) as LocalDate;
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10) as LocalDate;
+    const count = async (opts: { from?: LocalDate; to?: LocalDate }) => {
+      let n = 0;
+      for await (const _ of exportAudit(ctx, opts)) n++;
+      return n;
+    };
+    // `at` is the wall-clock time of writing (a minute's margin around midnight UTC).
+    expect(await count({ from: yesterday, to: today })).toBe(7);
+    expect(await count({ to: yesterday })).toBeLessThan(7);
+    await expect(count({ from: today, to: yesterday })).rejects.toThrow(/ends .* before it starts/);
+  });
+
+  it.skipIf(!inject('pgTemplateUrl'))(
+    'appends one transaction after another when eight write at once (server only)',
+    async () => {
+      const ctx = await newTenant();
+      await Promise.all(
+        Array.from({ length: 8 }, (_, w) =>
+          ctx.database.db.transaction().execute(async (tx) => {
+            for (let k = 0; k < 5; k++) {
+              await recordAudit(tx, ctx.tenantId, records(w * 10 + k, 3));
+              await new Promise((r) => setTimeout(r, 1));
+            }
+          }),
+        ),
+      );
+      const report = await verifyAuditChain(ctx);
+      expect(report).toMatchObject({ ok: true, rows: 121, headSeq: 121n, failureCount: 0 });
+      const seqs = await ctx.database.db
+        .selectFrom('audit_log')
+        .select('seq')
+        .where('tenant_id', '=', ctx.tenantId)
+        .orderBy('seq')
+        .execute();
+      expect(seqs.map((r) => r.seq)).toEqual(seqs.map((_, i) => BigInt(i + 1)));
+    },
+  );
+});

@@ -1,0 +1,88 @@
+import type { Executor } from '../../core/context.ts';
+import { newId } from '../../core/ids.ts';
+import { insertAuditRows, lockChainHead, type NewAuditRow, updateChainHead } from './audit.repo.ts';
+import { currentAuditContext } from './audit-context.ts';
+import { GENESIS_HASH, hashAuditRow, toAuditJson } from './logic/hash-audit-row.ts';
+
+export interface AuditRecord {
+  readonly actor: string;
+  readonly action: string;
+  readonly objectType: string;
+  readonly objectId: string | null;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  /** Default: the request id of the surrounding `withAuditContext`. */
+  readonly requestId?: string | null;
+  /** Default: the source address of the surrounding `withAuditContext`. */
+  readonly source?: string | null;
+}
+
+// Thirteen parameters a row: chunks of 2,000 stay far below PostgreSQL's 65,535 per statement (an
+// import that links ten thousand advices audits each link).
+const AUDIT_CHUNK = 2000;
+
+/**
+ * Appends audit records (who, when, what, before, after, request, source) to the tenant's hash
+ * chain, inside the caller's transaction (or one of its own when `ex` is not a transaction). The table
+ * is append-only in the database; `verifyAuditChain` detects rows changed, removed or added outside.
+ *
+ * The tenant's chain head is locked until the caller's transaction ends, so audited transactions of
+ * one tenant commit their rows one after another (ADR 0016). One lock and one head update per call,
+ * however many records.
+ */
+export async function recordAudit(
+  ex: Executor,
+  tenantId: number,
+  records: readonly AuditRecord[],
+): Promise<void> {
+  if (records.length === 0) return;
+  // Outside a transaction the head's row lock would end with its own statement.
+  if (!ex.isTransaction) {
+    await ex.transaction().execute((tx) => appendAudit(tx, tenantId, records));
+    return;
+  }
+  await appendAudit(ex, tenantId, records);
+}
+
+async function appendAudit(tx: Executor, tenantId: number, records: readonly AuditRecord[]): Promise<void> {
+  const head = await lockChainHead(tx, tenantId, GENESIS_HASH);
+  const context = currentAuditContext();
+  // Wall-clock time, not the service clock: the audit trail says when a change really happened, even
+  // when "today" is fixed (ARBOR_TODAY). Taken once the lock is held, so it follows the previous
+  // writer's; milliseconds, which timestamptz keeps exactly, so the hashed instant is the stored one.
+  const at = new Date();
+  let seq = head.seq;
+  let prevHash = head.hash;
+  for (let start = 0; start < records.length; start += AUDIT_CHUNK) {
+    const chunk = records.slice(start, start + AUDIT_CHUNK);
+    const rows = new Array<NewAuditRow>(chunk.length);
+    for (let i = 0; i < chunk.length; i++) {
+      const r = chunk[i] as AuditRecord;
+      seq += 1n;
+      const before = toAuditJson(r.before);
+      const after = toAuditJson(r.after);
+      const row = {
+        id: newId('audit'),
+        seq,
+        at,
+        actor: r.actor,
+        action: r.action,
+        objectType: r.objectType,
+        objectId: r.objectId,
+        requestId: r.requestId ?? context?.requestId ?? null,
+        source: r.source ?? context?.source ?? null,
+      };
+      // Hash what the database will give back: the stored JSON text parsed, as jsonb returns it.
+      const hash = hashAuditRow(prevHash, {
+        ...row,
+        tenantId,
+        before: before === null ? null : JSON.parse(before),
+        after: after === null ? null : JSON.parse(after),
+      });
+      rows[i] = { ...row, before, after, prevHash, hash };
+      prevHash = hash;
+    }
+    await insertAuditRows(tx, tenantId, rows);
+  }
+  await updateChainHead(tx, tenantId, { seq, hash: prevHash });
+}

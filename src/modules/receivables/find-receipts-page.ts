@@ -1,0 +1,119 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../core/context.ts';
+import { likePrefix } from './find-items-page.ts';
+
+export interface ReceiptListFilter {
+  /** One receipt by id (the detail view). */
+  readonly id?: string | undefined;
+  /** `unapplied`: money still to apply; `applied`: nothing left to apply. */
+  readonly status?: 'unapplied' | 'applied' | 'all' | undefined;
+  /** The credited customer's account number, exactly. */
+  readonly accountNumber?: string | undefined;
+  /** Received on or after / on or before (YYYY-MM-DD). */
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  /** The bank's reference starts with this (plain text: `%` and `_` are not wildcards). */
+  readonly referencePrefix?: string | undefined;
+  /** The company's bank account the money came into, as the bank's files name it. */
+  readonly bankAccount?: string | undefined;
+  /** Only receipts credited to this collector's customers (an analyst's portfolio). */
+  readonly portfolioOf?: string | undefined;
+  /** Keyset, newest first: continue before this (receipt date, id). */
+  readonly before?: { readonly date: string; readonly id: string } | undefined;
+  readonly limit: number;
+}
+
+export interface ReceiptListRow {
+  id: string;
+  reference: string;
+  entity: string;
+  receipt_date: string;
+  value_date: string | null;
+  currency: string;
+  amount_minor: bigint;
+  unapplied_minor: bigint;
+  returned_minor: bigint;
+  returned_on: string | null;
+  return_reason: string | null;
+  payer_name: string | null;
+  payer_account: string | null;
+  method: string;
+  source: 'history' | 'bank' | 'manual';
+  memo: string | null;
+  remittance_text: string | null;
+  end_to_end_id: string | null;
+  check_number: string | null;
+  engine_explanation: string | null;
+  bank_account: string | null;
+  customer_id: string | null;
+  account_number: string | null;
+  customer_name: string | null;
+  customer_type: 'business' | 'consumer' | null;
+}
+
+/**
+ * A page of receipts, newest first (receipt date, then id, both descending), with the customer
+ * credited and the bank account the money came into. Every filter is a bound parameter.
+ */
+export async function findReceiptsPage(
+  ex: Executor,
+  tenantId: number,
+  filter: ReceiptListFilter,
+): Promise<ReceiptListRow[]> {
+  let q = ex
+    .selectFrom('receipts as r')
+    .innerJoin('entities as e', (j) =>
+      j.onRef('e.tenant_id', '=', 'r.tenant_id').onRef('e.id', '=', 'r.entity_id'),
+    )
+    .leftJoin('customers as c', (j) =>
+      j.onRef('c.tenant_id', '=', 'r.tenant_id').onRef('c.id', '=', 'r.customer_id'),
+    )
+    .leftJoin('bank_accounts as ba', (j) =>
+      j.onRef('ba.tenant_id', '=', 'r.tenant_id').onRef('ba.id', '=', 'r.bank_account_id'),
+    )
+    .where('r.tenant_id', '=', tenantId)
+    .select([
+      'r.id',
+      'r.reference',
+      'e.code as entity',
+      'r.receipt_date',
+      'r.value_date',
+      'r.currency',
+      'r.amount_minor',
+      'r.unapplied_minor',
+      'r.returned_minor',
+      'r.returned_on',
+      'r.return_reason',
+      'r.payer_name',
+      'r.payer_account',
+      'r.method',
+      'r.source',
+      'r.memo',
+      'r.remittance_text',
+      'r.end_to_end_id',
+      'r.check_number',
+      'r.engine_explanation',
+      'ba.account as bank_account',
+      'c.id as customer_id',
+      'c.account_number',
+      'c.name as customer_name',
+      'c.customer_type',
+    ])
+    .orderBy('r.receipt_date', 'desc')
+    .orderBy('r.id', 'desc')
+    .limit(filter.limit);
+  if (filter.id !== undefined) q = q.where('r.id', '=', filter.id);
+  if (filter.status === 'unapplied') q = q.where('r.unapplied_minor', '>', 0n);
+  if (filter.status === 'applied') q = q.where('r.unapplied_minor', '=', 0n);
+  if (filter.accountNumber !== undefined) q = q.where('c.account_number', '=', filter.accountNumber);
+  if (filter.from !== undefined) q = q.where('r.receipt_date', '>=', filter.from);
+  if (filter.to !== undefined) q = q.where('r.receipt_date', '<=', filter.to);
+  if (filter.referencePrefix) q = q.where('r.reference', 'like', likePrefix(filter.referencePrefix));
+  if (filter.bankAccount !== undefined) q = q.where('ba.account', '=', filter.bankAccount);
+  if (filter.portfolioOf !== undefined) q = q.where('c.collector', '=', filter.portfolioOf);
+  if (filter.before !== undefined) {
+    const { date, id } = filter.before;
+    q = q.where(sql<boolean>`(r.receipt_date, r.id) < (${date}::date, ${id})`);
+  }
+  return q.execute();
+}
