@@ -199,6 +199,33 @@ describe('tenant isolation', () => {
     expect(
       (await h.request('GET', `/api/customers/${encodeURIComponent(account)}`, { as: { token } })).status,
     ).toBe(404);
+
+    // Writes aimed at the first tenant's objects find nothing to change.
+    const item = await h.database.db
+      .selectFrom('items')
+      .select(['id', 'open_minor'])
+      .where('tenant_id', '=', h.ctx.tenantId)
+      .where('open_minor', '>', 0n)
+      .executeTakeFirstOrThrow();
+    const receipt = await h.database.db
+      .selectFrom('receipts')
+      .select(['id', 'unapplied_minor'])
+      .where('tenant_id', '=', h.ctx.tenantId)
+      .executeTakeFirstOrThrow();
+    const writeOff = await h.request('POST', '/api/adjustments', {
+      as: { token },
+      body: { kind: 'write_off', itemId: item.id, reasonCode: 'x' },
+    });
+    expect(writeOff.status).toBe(404);
+    const refund = await h.request('POST', `/api/receipts/${receipt.id}/refund`, { as: { token }, body: {} });
+    expect(refund.status).toBe(404);
+    const after = await h.database.db
+      .selectFrom('items')
+      .select('open_minor')
+      .where('tenant_id', '=', h.ctx.tenantId)
+      .where('id', '=', item.id)
+      .executeTakeFirstOrThrow();
+    expect(after.open_minor).toBe(item.open_minor);
   });
 
   it('has row-level security on every table that holds a tenant’s rows', async () => {

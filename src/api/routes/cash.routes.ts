@@ -21,6 +21,7 @@ import {
   type WorkbenchResult,
 } from '../../modules/cash-application/index.ts';
 import { apiError } from '../api.errors.ts';
+import { canReadPhi, logPhiReads, maskText } from '../phi.ts';
 import { defineRoute } from '../route.ts';
 import { amount, ERRORS, json, jsonBody, jsonContent, ZAmount, ZDate } from './common.ts';
 
@@ -269,8 +270,35 @@ export const cashRoutes = [
     }),
     async handler(c, { query }, ctx) {
       const rows = await listOpenReceipts(ctx, { status: query.status, limit: query.limit + 1 });
+      const items = rows.slice(0, query.limit);
+      // A consumer's payment names the patient or member who paid: protected health information.
+      const accounts = [...new Set(items.flatMap((r) => (r.customer ? [r.customer] : [])))];
+      const consumers =
+        accounts.length === 0
+          ? []
+          : await ctx.database.db
+              .selectFrom('customers')
+              .select(['id', 'account_number'])
+              .where('tenant_id', '=', ctx.tenantId)
+              .where('customer_type', '=', 'consumer')
+              .where('account_number', 'in', accounts)
+              .execute();
+      const consumerAccounts = new Set(consumers.map((r) => r.account_number));
+      const principal = c.get('principal');
+      const phi = canReadPhi(principal);
+      await logPhiReads(
+        ctx,
+        principal,
+        'customer',
+        consumers.map((r) => r.id),
+      );
       return json(c, {
-        items: rows.slice(0, query.limit).map(openReceiptView),
+        items: items.map((r) => {
+          const view = openReceiptView(r);
+          return r.customer && consumerAccounts.has(r.customer) && !phi
+            ? { ...view, payerName: maskText(view.payerName), payerAccount: maskText(view.payerAccount) }
+            : view;
+        }),
         hasMore: rows.length > query.limit,
       });
     },
