@@ -1,4 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { AgenciesTables } from './schema-agencies.ts';
+import type { DunningTables } from './schema-dunning.ts';
 
 /**
  * Row types of today's schema, for Kysely. Migrations do not use these (they are frozen SQL).
@@ -106,6 +108,10 @@ export interface CustomersTable {
   customer_type: 'business' | 'consumer';
   segment: string | null;
   collector: string | null;
+  /** IANA time zone (consumer contact windows); null: the tenant's. */
+  time_zone: string | null;
+  /** Language of letters and emails (BCP 47, e.g. en, es); null: the tenant's. */
+  language: string | null;
   address_line1: string | null;
   address_line2: string | null;
   city: string | null;
@@ -502,7 +508,128 @@ export interface ApprovalRequestsTable {
   result: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
-export interface DB {
+export interface CollectionActivitiesTable {
+  tenant_id: number;
+  id: string;
+  customer_id: string;
+  kind:
+    | 'call'
+    | 'email'
+    | 'letter'
+    | 'note'
+    | 'task'
+    | 'escalation'
+    | 'credit_hold'
+    | 'credit_release'
+    | 'promise'
+    | 'plan'
+    | 'dispute'
+    | 'settlement'
+    | 'agency_placement'
+    | 'agency_recall'
+    | 'statement';
+  outcome_code: string | null;
+  conversation: ColumnType<boolean, boolean | undefined, boolean>;
+  contact_name: string | null;
+  notes: string | null;
+  occurred_at: Timestamp;
+  due_date: DateCol | null;
+  assigned_to: string | null;
+  status: ColumnType<
+    'open' | 'done' | 'cancelled',
+    'open' | 'done' | 'cancelled' | undefined,
+    'open' | 'done' | 'cancelled'
+  >;
+  related_id: string | null;
+  item_ids: string[] | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export type PromiseStatus = 'open' | 'kept' | 'broken' | 'cancelled';
+
+export interface PromisesTable {
+  tenant_id: number;
+  id: string;
+  customer_id: string;
+  currency: string;
+  amount_minor: bigint;
+  promised_date: DateCol;
+  item_ids: ColumnType<string[], string[] | undefined, string[]>;
+  status: ColumnType<PromiseStatus, PromiseStatus | undefined, PromiseStatus>;
+  paid_minor: ColumnType<bigint, bigint | undefined, bigint>;
+  made_on: DateCol;
+  resolved_on: DateCol | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export type PlanStatus = 'active' | 'completed' | 'broken' | 'cancelled';
+
+export interface PaymentPlansTable {
+  tenant_id: number;
+  id: string;
+  customer_id: string;
+  currency: string;
+  total_minor: bigint;
+  item_ids: ColumnType<string[], string[] | undefined, string[]>;
+  grace_days: ColumnType<number, number | undefined, number>;
+  status: ColumnType<PlanStatus, PlanStatus | undefined, PlanStatus>;
+  starts_on: DateCol;
+  ended_on: DateCol | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface PlanInstalmentsTable {
+  tenant_id: number;
+  plan_id: string;
+  seq: number;
+  due_date: DateCol;
+  amount_minor: bigint;
+  paid_minor: ColumnType<bigint, bigint | undefined, bigint>;
+  status: ColumnType<
+    'due' | 'paid' | 'missed',
+    'due' | 'paid' | 'missed' | undefined,
+    'due' | 'paid' | 'missed'
+  >;
+}
+
+export type DisputeStatus = 'open' | 'investigating' | 'resolved' | 'cancelled';
+
+export interface DisputesTable {
+  tenant_id: number;
+  id: string;
+  customer_id: string;
+  item_id: string | null;
+  currency: string;
+  amount_minor: bigint;
+  reason_code: string;
+  owner: string | null;
+  status: ColumnType<DisputeStatus, DisputeStatus | undefined, DisputeStatus>;
+  root_cause: string | null;
+  resolution: 'credit_memo' | 'rebill' | 'collect' | 'write_off' | null;
+  approval_id: string | null;
+  opened_on: DateCol;
+  resolved_on: DateCol | null;
+  notes: string | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface CreditHoldsTable {
+  tenant_id: number;
+  id: string;
+  customer_id: string;
+  reason: string;
+  placed_by: string;
+  placed_at: Timestamp;
+  released_by: string | null;
+  released_at: Date | null;
+  release_reason: string | null;
+}
+
+export interface DB extends DunningTables, AgenciesTables {
   tenants: TenantsTable;
   entities: EntitiesTable;
   gl_accounts: GlAccountsTable;
@@ -537,4 +664,10 @@ export interface DB {
   api_tokens: ApiTokensTable;
   idempotency_keys: IdempotencyKeysTable;
   approval_requests: ApprovalRequestsTable;
+  collection_activities: CollectionActivitiesTable;
+  promises: PromisesTable;
+  payment_plans: PaymentPlansTable;
+  plan_instalments: PlanInstalmentsTable;
+  disputes: DisputesTable;
+  credit_holds: CreditHoldsTable;
 }

@@ -2,6 +2,9 @@ import { foundation } from './2026-11-30-01-foundation.ts';
 import { bankFiles } from './2026-11-30-02-bank-files.ts';
 import { cashApplication } from './2026-11-30-03-cash-application.ts';
 import { access } from './2026-11-30-04-access.ts';
+import { collections } from './2026-11-30-05-collections.ts';
+import { dunning } from './2026-11-30-06-dunning.ts';
+import { agencies } from './2026-11-30-07-agencies.ts';
 
 /** Every migration, in order. Names are date-prefixed and never change once released. */
 export const MIGRATIONS: readonly { name: string; sql: string }[] = [
@@ -9,4 +12,7 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: '2026-11-30-02-bank-files', sql: bankFiles },
   { name: '2026-11-30-03-cash-application', sql: cashApplication },
   { name: '2026-11-30-04-access', sql: access },
+  { name: '2026-11-30-05-collections', sql: collections },
+  { name: '2026-11-30-06-dunning', sql: dunning },
+  { name: '2026-11-30-07-agencies', sql: agencies },
 ];

@@ -34,6 +34,9 @@ export const CUSTOMERS_SPEC: ImportSpec = {
     'postal_code',
     'country',
     'bank_accounts',
+    // Added by Arbor (INTERCHANGE.md allows additions): consumer contact windows and letters.
+    'time_zone',
+    'language',
   ],
 };
 
@@ -61,6 +64,8 @@ const COLUMNS: readonly BulkColumn[] = [
   { name: 'region', type: 'text' },
   { name: 'postal_code', type: 'text' },
   { name: 'country', type: 'text' },
+  { name: 'time_zone', type: 'text' },
+  { name: 'language', type: 'text' },
 ];
 
 const UPDATABLE = COLUMNS.map((c) => c.name).filter(
@@ -69,6 +74,16 @@ const UPDATABLE = COLUMNS.map((c) => c.name).filter(
 const ON_CONFLICT = `on conflict (tenant_id, account_number) do update set ${UPDATABLE.map((n) => `${n} = excluded.${n}`).join(', ')}, updated_at = now()`;
 
 const CHUNK = 2000;
+const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 interface Pending {
@@ -205,7 +220,13 @@ export async function importCustomers(args: ImportHandlerArgs): Promise<ImportOu
         region: optional('region', prior?.region),
         postal_code: optional('postal_code', prior?.postal_code),
         country: optional('country', prior?.country),
+        time_zone: optional('time_zone', prior?.time_zone),
+        language: optional('language', prior?.language),
       };
+      if (row.time_zone !== null && !isTimeZone(row.time_zone))
+        issues.add(line, 'time_zone', `"${row.time_zone}" is not an IANA time zone (e.g. America/Chicago)`);
+      if (row.language !== null && !LANGUAGE.test(row.language))
+        issues.add(line, 'language', `"${row.language}" is not a language tag (e.g. en, es, fr-CA)`);
       if (prior) {
         const before: Partial<CustomerRow> = {};
         const after: Partial<CustomerRow> = {};
