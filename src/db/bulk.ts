@@ -30,6 +30,11 @@ export function columnArray(values: readonly unknown[], type: SqlArrayType): Raw
       parts[i] = NULL;
       continue;
     }
+    if (typeof v === 'bigint' || typeof v === 'number') {
+      // Digits, a sign, a point or an exponent: never a separator.
+      parts[i] = String(v);
+      continue;
+    }
     const s = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
     if (s.includes(SEP) || s === NULL) return sql`${values}::${sql.raw(type)}[]`;
     parts[i] = s;
@@ -64,7 +69,11 @@ export async function insertMany(
   }
 }
 
-/** Column-oriented variant: the caller already holds one array per column (no per-row arrays). */
+/**
+ * Column-oriented variant: the caller already holds one array per column (no per-row arrays). A
+ * column whose values are all the same (the tenant, the entity of a batch, a column left empty) is
+ * sent once as a scalar instead of once per row: less to encode, send and split.
+ */
 export async function insertColumns(
   ex: Kysely<DB>,
   table: string,
@@ -72,11 +81,47 @@ export async function insertColumns(
   data: readonly (readonly unknown[])[],
   onConflict?: string,
 ): Promise<number> {
-  if ((data[0]?.length ?? 0) === 0) return 0;
+  const rows = data[0]?.length ?? 0;
+  if (rows === 0) return 0;
+  const select: RawBuilder<unknown>[] = [];
+  const arrays: RawBuilder<unknown>[] = [];
+  const names: string[] = [];
+  for (let c = 0; c < columns.length; c++) {
+    const type = columns[c]?.type ?? 'text';
+    const values = data[c] ?? [];
+    if (isConstant(values, rows)) {
+      select.push(scalar(values[0], type));
+    } else {
+      const name = `c${c}`;
+      names.push(name);
+      arrays.push(columnArray(values, type));
+      select.push(sql.ref(`u.${name}`));
+    }
+  }
+  const from =
+    arrays.length > 0
+      ? sql`unnest(${sql.join(arrays)}) as u(${sql.raw(names.join(', '))})`
+      : sql`generate_series(1, ${rows}::integer)`;
   const result = await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c.name)))})
-    select * from unnest(${sql.join(data.map((a, c) => columnArray(a, columns[c]?.type ?? 'text')))})
+    select ${sql.join(select)} from ${from}
     ${onConflict ? sql.raw(onConflict) : sql``}`.execute(ex);
   return Number(result.numAffectedRows ?? 0n);
+}
+
+/** Whether every one of the first `rows` values is the first one (bigints compare by value). */
+function isConstant(values: readonly unknown[], rows: number): boolean {
+  if (values.length !== rows) return false;
+  const first = values[0] ?? null;
+  if (first !== null && typeof first === 'object') return false;
+  for (let i = 1; i < rows; i++) if ((values[i] ?? null) !== first) return false;
+  return true;
+}
+
+/** One value as a typed SQL scalar, converted from text exactly as `columnArray` converts it. */
+function scalar(value: unknown, type: SqlArrayType): RawBuilder<unknown> {
+  if (value === null || value === undefined) return sql`null::${sql.raw(type)}`;
+  const s = typeof value === 'string' ? value : String(value);
+  return sql`cast(${s}::text as ${sql.raw(type)})`;
 }
 
 /**

@@ -194,7 +194,8 @@ update audit_log set before = '{}' where id = '${c}';`);
         {
           tenant_id: ctx.tenantId,
           id: 'aud_far',
-          seq: 20n,
+          // Far beyond: verify jumps the empty windows of positions between.
+          seq: 1_000_000n,
           actor: 'mallory',
           action: 'x',
           object_type: 'x',
@@ -207,11 +208,38 @@ update audit_log set before = '{}' where id = '${c}';`);
     expect(report).toMatchObject({ ok: false, rows: 16, failureCount: 5 });
     expect(report.failures).toEqual([
       { seq: 14n, id: 'aud_forged', problem: 'beyond the chain head (13): inserted outside the chain' },
-      { seq: 15n, id: null, problem: 'rows 15..19 are missing: deleted' },
-      { seq: 20n, id: 'aud_far', problem: 'beyond the chain head (13): inserted outside the chain' },
-      { seq: 20n, id: 'aud_far', problem: 'content does not match its hash: the row was changed' },
+      { seq: 15n, id: null, problem: 'rows 15..999999 are missing: deleted' },
+      { seq: 1_000_000n, id: 'aud_far', problem: 'beyond the chain head (13): inserted outside the chain' },
+      { seq: 1_000_000n, id: 'aud_far', problem: 'content does not match its hash: the row was changed' },
       { seq: null, id: 'aud_noseq', problem: 'no position: inserted outside the chain' },
     ]);
+  });
+
+  it('detects a row sharing a position, once the unique index is gone, and exports both', async () => {
+    const ctx = await newTenant();
+    await writeChain(ctx);
+    const original = await idAt(ctx, 5n);
+    await tamper(`drop index audit_log_seq;
+insert into audit_log (tenant_id, id, seq, actor, action, object_type, prev_hash, hash)
+  values (${ctx.tenantId}, 'aud_dup', 5, 'mallory', 'x', 'x', 'f', 'e');`);
+    try {
+      const report = await verifyAuditChain(ctx);
+      expect(report).toMatchObject({ ok: false, rows: 14, failureCount: 1 });
+      expect(report.failures).toEqual([
+        {
+          seq: 5n,
+          id: 'aud_dup',
+          problem: `position 5 is also held by ${original}: a row was inserted outside the chain`,
+        },
+      ]);
+      const exported = [];
+      for await (const r of exportAudit(ctx)) exported.push(r.id);
+      expect(exported.length).toBe(14);
+      expect(exported.slice(4, 6)).toEqual([original, 'aud_dup']);
+    } finally {
+      await tamper(`delete from audit_log where id = 'aud_dup';
+create unique index audit_log_seq on audit_log (tenant_id, seq);`);
+    }
   });
 
   it('detects two rows whose contents were swapped, and two rows swapped in order', async () => {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../core/context.ts';
-import { columnArray } from '../../db/bulk.ts';
+import { columnArray, type SqlArrayType } from '../../db/bulk.ts';
 
 /** The head of a tenant's chain: the last position written, its hash, and the sealed legacy prefix. */
 export interface ChainHead {
@@ -92,6 +92,28 @@ export async function updateChainHead(
     .execute();
 }
 
+const INSERT_COLUMNS: readonly {
+  readonly name: string;
+  readonly type: SqlArrayType;
+  /** The column's type when the array travels as another (timestamptz as ISO text). */
+  readonly cast?: string;
+  readonly value: (r: NewAuditRow) => unknown;
+}[] = [
+  { name: 'id', type: 'text', value: (r) => r.id },
+  { name: 'seq', type: 'bigint', value: (r) => r.seq },
+  { name: 'at', type: 'text', cast: 'timestamptz', value: (r) => r.at.toISOString() },
+  { name: 'actor', type: 'text', value: (r) => r.actor },
+  { name: 'action', type: 'text', value: (r) => r.action },
+  { name: 'object_type', type: 'text', value: (r) => r.objectType },
+  { name: 'object_id', type: 'text', value: (r) => r.objectId },
+  { name: 'before', type: 'jsonb', value: (r) => r.before },
+  { name: 'after', type: 'jsonb', value: (r) => r.after },
+  { name: 'request_id', type: 'text', value: (r) => r.requestId },
+  { name: 'source', type: 'text', value: (r) => r.source },
+  { name: 'prev_hash', type: 'text', value: (r) => r.prevHash },
+  { name: 'hash', type: 'text', value: (r) => r.hash },
+];
+
 /**
  * One `insert … select from unnest(…)` per call (the caller chunks): each column travels as one
  * delimited string that PostgreSQL splits, far cheaper than thirteen bound parameters a row.
@@ -102,62 +124,12 @@ export async function insertAuditRows(
   rows: readonly NewAuditRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const col = <T>(f: (r: NewAuditRow) => T) => rows.map(f);
-  await sql`insert into audit_log (tenant_id, id, seq, at, actor, action, object_type, object_id,
-      before, after, request_id, source, prev_hash, hash)
-    select ${tenantId}::integer, * from unnest(
-      ${columnArray(
-        col((r) => r.id),
-        'text',
-      )},
-      ${columnArray(
-        col((r) => r.seq),
-        'bigint',
-      )},
-      ${columnArray(
-        col((r) => r.at.toISOString()),
-        'text',
-      )}::timestamptz[],
-      ${columnArray(
-        col((r) => r.actor),
-        'text',
-      )},
-      ${columnArray(
-        col((r) => r.action),
-        'text',
-      )},
-      ${columnArray(
-        col((r) => r.objectType),
-        'text',
-      )},
-      ${columnArray(
-        col((r) => r.objectId),
-        'text',
-      )},
-      ${columnArray(
-        col((r) => r.before),
-        'jsonb',
-      )},
-      ${columnArray(
-        col((r) => r.after),
-        'jsonb',
-      )},
-      ${columnArray(
-        col((r) => r.requestId),
-        'text',
-      )},
-      ${columnArray(
-        col((r) => r.source),
-        'text',
-      )},
-      ${columnArray(
-        col((r) => r.prevHash),
-        'text',
-      )},
-      ${columnArray(
-        col((r) => r.hash),
-        'text',
-      )})`.execute(tx);
+  const arrays = INSERT_COLUMNS.map((c) => {
+    const array = columnArray(rows.map(c.value), c.type);
+    return c.cast ? sql`${array}::${sql.raw(c.cast)}[]` : array;
+  });
+  await sql`insert into audit_log (tenant_id, ${sql.join(INSERT_COLUMNS.map((c) => sql.ref(c.name)))})
+    select ${tenantId}::integer, * from unnest(${sql.join(arrays)})`.execute(tx);
 }
 
 const ROW_COLUMNS = [
@@ -176,32 +148,62 @@ const ROW_COLUMNS = [
   'hash',
 ] as const;
 
-/**
- * The tenant's rows after position (`afterSeq`, `afterId`) in (seq, id) order: keyset pagination
- * that also walks past rows sharing a seq (possible only if someone dropped the unique index).
- * `from`/`to` bound `at` (to exclusive).
- */
-export async function findAuditRowsBySeq(
-  ex: Executor,
-  tenantId: number,
-  after: { seq: bigint; id: string } | null,
-  limit: number,
-  range: { from?: Date; to?: Date } = {},
-): Promise<AuditLogRow[]> {
-  let q = ex
-    .selectFrom('audit_log')
-    .select(ROW_COLUMNS)
-    .where('tenant_id', '=', tenantId)
-    .where('seq', 'is not', null);
-  if (after)
-    // `seq >= s` lets the (tenant_id, seq) index bound the scan; the rest skips rows already read.
-    q = q
-      .where('seq', '>=', after.seq)
-      .where((e) => e.or([e('seq', '>', after.seq), e('id', '>', after.id)]));
+function selectChainedRows(ex: Executor, tenantId: number, range: AtRange) {
+  let q = ex.selectFrom('audit_log').select(ROW_COLUMNS).where('tenant_id', '=', tenantId);
   if (range.from) q = q.where('at', '>=', range.from);
   if (range.to) q = q.where('at', '<', range.to);
-  const rows = await q.orderBy('seq').orderBy('id').limit(limit).execute();
-  return rows as AuditLogRow[];
+  return q;
+}
+
+/** Bounds on `at`: `from` included, `to` excluded. */
+export interface AtRange {
+  readonly from?: Date;
+  readonly to?: Date;
+}
+
+/**
+ * The tenant's rows that have a position, in (seq, id) order, a window of `pageSize` positions at a
+ * time: `seq > a and seq <= a + pageSize`. Positions are dense, so a window holds about a page; and
+ * because each query names both bounds, it reads only its window even when the planner misjudges
+ * (a `seq > a … limit n` query on fresh statistics sorted the whole rest of the chain for each
+ * page). A window holds every row of its positions, so rows sharing a position (possible only if
+ * someone dropped the unique index) are all read; an empty window jumps to the next position used.
+ */
+export async function* readAuditRowsBySeq(
+  ex: Executor,
+  tenantId: number,
+  pageSize: number,
+  range: AtRange = {},
+): AsyncGenerator<AuditLogRow[], void, undefined> {
+  const nextSeq = async (after: bigint | null) => {
+    let q = ex
+      .selectFrom('audit_log')
+      .select((e) => e.fn.min('seq').as('seq'))
+      .where('tenant_id', '=', tenantId);
+    q = after === null ? q.where('seq', 'is not', null) : q.where('seq', '>', after);
+    const r = await q.executeTakeFirst();
+    return r?.seq === null || r?.seq === undefined ? null : BigInt(r.seq as bigint);
+  };
+  const first = await nextSeq(null);
+  if (first === null) return;
+  let after = first - 1n;
+  const window = BigInt(pageSize);
+  for (;;) {
+    const rows = (await selectChainedRows(ex, tenantId, range)
+      .where('seq', '>', after)
+      .where('seq', '<=', after + window)
+      .orderBy('seq')
+      .orderBy('id')
+      .execute()) as AuditLogRow[];
+    if (rows.length > 0) {
+      yield rows;
+      after += window;
+      continue;
+    }
+    const next = await nextSeq(after + window);
+    if (next === null) return;
+    after = next - 1n;
+  }
 }
 
 /** Rows without a position in the chain (never written by recordAudit), in id order after `afterId`. */
@@ -210,7 +212,7 @@ export async function findUnchainedAuditRows(
   tenantId: number,
   afterId: string | null,
   limit: number,
-  range: { from?: Date; to?: Date } = {},
+  range: AtRange = {},
 ): Promise<AuditLogRow[]> {
   let q = ex
     .selectFrom('audit_log')

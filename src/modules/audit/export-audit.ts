@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../../core/context.ts';
 import { addDays, compareDates, type LocalDate } from '../../core/local-date.ts';
 import { auditError } from './audit.errors.ts';
-import { type AuditLogRow, findAuditRowsBySeq, findUnchainedAuditRows } from './audit.repo.ts';
+import { type AuditLogRow, findUnchainedAuditRows, readAuditRowsBySeq } from './audit.repo.ts';
 
 export type AuditExportRow = AuditLogRow;
 
@@ -31,14 +31,7 @@ export async function* exportAudit(
     ...(opts.to ? { to: new Date(`${addDays(opts.to, 1)}T00:00:00Z`) } : {}),
   };
   const db = ctx.database.db;
-  let after: { seq: bigint; id: string } | null = null;
-  for (;;) {
-    const page = await findAuditRowsBySeq(db, ctx.tenantId, after, PAGE, range);
-    yield* page;
-    const last = page[page.length - 1];
-    if (page.length < PAGE || !last) break;
-    after = { seq: last.seq as bigint, id: last.id };
-  }
+  for await (const page of readAuditRowsBySeq(db, ctx.tenantId, PAGE, range)) yield* page;
   let afterId: string | null = null;
   for (;;) {
     const page = await findUnchainedAuditRows(db, ctx.tenantId, afterId, PAGE, range);

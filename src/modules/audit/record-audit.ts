@@ -2,7 +2,7 @@ import type { Executor } from '../../core/context.ts';
 import { newId } from '../../core/ids.ts';
 import { insertAuditRows, lockChainHead, type NewAuditRow, updateChainHead } from './audit.repo.ts';
 import { currentAuditContext } from './audit-context.ts';
-import { GENESIS_HASH, hashAuditRow, toAuditJson } from './logic/hash-audit-row.ts';
+import { GENESIS_HASH, hashNewAuditRow, toAuditJson } from './logic/hash-audit-row.ts';
 
 export interface AuditRecord {
   readonly actor: string;
@@ -59,9 +59,8 @@ async function appendAudit(tx: Executor, tenantId: number, records: readonly Aud
     for (let i = 0; i < chunk.length; i++) {
       const r = chunk[i] as AuditRecord;
       seq += 1n;
-      const before = toAuditJson(r.before);
-      const after = toAuditJson(r.after);
       const row = {
+        tenantId,
         id: newId('audit'),
         seq,
         at,
@@ -69,18 +68,18 @@ async function appendAudit(tx: Executor, tenantId: number, records: readonly Aud
         action: r.action,
         objectType: r.objectType,
         objectId: r.objectId,
+        // Canonical JSON text: stored as it is, and hashed as it is (the verifier rebuilds the same
+        // text from the jsonb it reads back).
+        before: toAuditJson(r.before),
+        after: toAuditJson(r.after),
         requestId: r.requestId ?? context?.requestId ?? null,
         source: r.source ?? context?.source ?? null,
+        prevHash,
+        hash: '',
       };
-      // Hash what the database will give back: the stored JSON text parsed, as jsonb returns it.
-      const hash = hashAuditRow(prevHash, {
-        ...row,
-        tenantId,
-        before: before === null ? null : JSON.parse(before),
-        after: after === null ? null : JSON.parse(after),
-      });
-      rows[i] = { ...row, before, after, prevHash, hash };
-      prevHash = hash;
+      row.hash = hashNewAuditRow(prevHash, row);
+      rows[i] = row;
+      prevHash = row.hash;
     }
     await insertAuditRows(tx, tenantId, rows);
   }

@@ -2,9 +2,9 @@ import type { ServiceContext } from '../../core/context.ts';
 import {
   type AuditLogRow,
   countUnchainedAuditRows,
-  findAuditRowsBySeq,
   findChainHead,
   findUnchainedAuditRows,
+  readAuditRowsBySeq,
 } from './audit.repo.ts';
 import { GENESIS_HASH, hashAuditRow, LEGACY_HASH } from './logic/hash-audit-row.ts';
 
@@ -77,13 +77,7 @@ export async function verifyAuditChain(
       // The row just read follows a gap: its link to the missing row cannot be checked.
       let afterGap = false;
 
-      for (;;) {
-        const page = await findAuditRowsBySeq(
-          tx,
-          ctx.tenantId,
-          last ? { seq: last.seq as bigint, id: last.id } : null,
-          PAGE,
-        );
+      for await (const page of readAuditRowsBySeq(tx, ctx.tenantId, PAGE)) {
         for (const row of page) {
           const seq = row.seq as bigint;
           rows++;
@@ -144,7 +138,6 @@ export async function verifyAuditChain(
           expectedPrev = row.hash;
         }
         opts.onProgress?.({ rows, headSeq });
-        if (page.length < PAGE) break;
       }
 
       const lastSeq = next - 1n;

@@ -12,7 +12,7 @@ import {
   type ItemDraft,
   lockItems,
 } from '../receivables/index.ts';
-import type { TableRow } from '../tabular/index.ts';
+import type { ColumnBinding, TableRow } from '../tabular/index.ts';
 import { findEntities } from '../tenancy/index.ts';
 import { parseInvoiceRow } from './logic/parse-invoice-row.ts';
 
@@ -69,6 +69,11 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
   const links: CreditLink[] = [];
   const counts = { invoice: 0, credit_memo: 0, debit_memo: 0 };
   const totals = new Map<string, bigint>();
+  // The key of the last row's (type, currency) total, kept so that most rows build no string.
+  let totalType = '';
+  let totalCurrency = '';
+  let totalKey = '';
+  const reader = new RowReader(columns);
   let rows = 0;
   let chunk: TableRow[] = [];
   // Posting a chunk runs while the next chunk is read and checked: on a PostgreSQL server the two
@@ -108,9 +113,9 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
     const drafts: ItemDraft[] = [];
     const draftLines: number[] = [];
     for (const { line, fields } of batch) {
-      const get = (c: string) => columns.get(fields, c);
-      const number = get('invoice_number');
-      const accountNumber = get('account_number');
+      reader.fields = fields;
+      const number = reader.get('invoice_number');
+      const accountNumber = reader.get('account_number');
       if (!number) issues.add(line, 'invoice_number', 'is required');
       if (!accountNumber) issues.add(line, 'account_number', 'is required');
       if (!number || !accountNumber) continue;
@@ -126,7 +131,7 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
         continue;
       }
       let entityId = customer.entityId;
-      const entityCode = get('entity');
+      const entityCode = reader.get('entity');
       if (entityCode) {
         const entity = entities.get(entityCode.toUpperCase());
         if (!entity) {
@@ -135,13 +140,13 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
         }
         entityId = entity.id;
       }
-      const billTo = get('bill_to_party_id');
+      const billTo = reader.get('bill_to_party_id');
       const billToId = billTo ? (partyIds.get(billTo) ?? null) : null;
       if (billTo && !billToId) {
         issues.add(line, 'bill_to_party_id', `unknown party "${billTo}"; import parties first`);
         continue;
       }
-      const parsed = parseInvoiceRow({ get }, customer);
+      const parsed = parseInvoiceRow(reader, customer);
       if (!parsed.ok) {
         for (const p of parsed.problems) issues.add(line, p.column, p.message);
         continue;
@@ -169,8 +174,12 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
       });
       draftLines.push(line);
       counts[doc.type]++;
-      const key = `${doc.type}:${doc.currency}`;
-      totals.set(key, (totals.get(key) ?? 0n) + doc.amountMinor);
+      if (doc.type !== totalType || doc.currency !== totalCurrency) {
+        totalType = doc.type;
+        totalCurrency = doc.currency;
+        totalKey = `${doc.type}:${doc.currency}`;
+      }
+      totals.set(totalKey, (totals.get(totalKey) ?? 0n) + doc.amountMinor);
       if (doc.appliesTo) {
         links.push({
           line,
@@ -210,6 +219,20 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
       totals: Object.fromEntries([...totals].map(([k, v]) => [k, v.toString()])),
     },
   };
+}
+
+/** One row's fields by column name, for parseInvoiceRow; one reader is reused for every row. */
+class RowReader {
+  fields: readonly string[] = [];
+  readonly #columns: ColumnBinding;
+
+  constructor(columns: ColumnBinding) {
+    this.#columns = columns;
+  }
+
+  get(column: string): string {
+    return this.#columns.get(this.fields, column);
+  }
 }
 
 /** Up to this many customers are read at once; beyond it they are looked up chunk by chunk. */

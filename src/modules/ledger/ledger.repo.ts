@@ -44,43 +44,79 @@ export async function insertEntries(
   accountId: (entityId: string, role: AccountRole) => string,
 ): Promise<void> {
   if (entries.length === 0) return;
-  const e: unknown[][] = ENTRY_COLUMNS.map(() => []);
-  const l: unknown[][] = LINE_COLUMNS.map(() => []);
+  // One array per column, in ENTRY_COLUMNS and LINE_COLUMNS order.
+  const eTenant: unknown[] = [];
+  const eId: unknown[] = [];
+  const eEntity: unknown[] = [];
+  const eDate: unknown[] = [];
+  const eSourceType: unknown[] = [];
+  const eSourceId: unknown[] = [];
+  const eDescription: unknown[] = [];
+  const eReversalOf: unknown[] = [];
+  const eImport: unknown[] = [];
+  const eActor: unknown[] = [];
+  const lTenant: unknown[] = [];
+  const lEntry: unknown[] = [];
+  const lNo: unknown[] = [];
+  const lEntity: unknown[] = [];
+  const lAccount: unknown[] = [];
+  const lDate: unknown[] = [];
+  const lCurrency: unknown[] = [];
+  const lAmount: unknown[] = [];
+  const lCustomer: unknown[] = [];
+  const lItem: unknown[] = [];
+  const lReceipt: unknown[] = [];
   for (const entry of entries) {
-    const values = [
-      tenantId,
-      entry.id,
-      entry.entityId,
-      entry.entryDate,
-      entry.sourceType,
-      entry.sourceId,
-      entry.description,
-      entry.reversalOf ?? null,
-      entry.importId ?? null,
-      actor,
-    ];
-    for (let c = 0; c < values.length; c++) e[c]?.push(values[c]);
+    eTenant.push(tenantId);
+    eId.push(entry.id);
+    eEntity.push(entry.entityId);
+    eDate.push(entry.entryDate);
+    eSourceType.push(entry.sourceType);
+    eSourceId.push(entry.sourceId);
+    eDescription.push(entry.description);
+    eReversalOf.push(entry.reversalOf ?? null);
+    eImport.push(entry.importId ?? null);
+    eActor.push(actor);
     let lineNo = 0;
     for (const line of entry.lines) {
-      lineNo++;
-      const lv = [
-        tenantId,
-        entry.id,
-        lineNo,
-        entry.entityId,
-        accountId(entry.entityId, line.role),
-        entry.entryDate,
-        line.currency,
-        line.amountMinor,
-        line.customerId ?? null,
-        line.itemId ?? null,
-        line.receiptId ?? null,
-      ];
-      for (let c = 0; c < lv.length; c++) l[c]?.push(lv[c]);
+      lTenant.push(tenantId);
+      lEntry.push(entry.id);
+      lNo.push(++lineNo);
+      lEntity.push(entry.entityId);
+      lAccount.push(accountId(entry.entityId, line.role));
+      lDate.push(entry.entryDate);
+      lCurrency.push(line.currency);
+      lAmount.push(line.amountMinor);
+      lCustomer.push(line.customerId ?? null);
+      lItem.push(line.itemId ?? null);
+      lReceipt.push(line.receiptId ?? null);
     }
   }
-  await insertColumns(ex, 'journal_entries', ENTRY_COLUMNS, e);
-  await insertColumns(ex, 'journal_lines', LINE_COLUMNS, l);
+  await insertColumns(ex, 'journal_entries', ENTRY_COLUMNS, [
+    eTenant,
+    eId,
+    eEntity,
+    eDate,
+    eSourceType,
+    eSourceId,
+    eDescription,
+    eReversalOf,
+    eImport,
+    eActor,
+  ]);
+  await insertColumns(ex, 'journal_lines', LINE_COLUMNS, [
+    lTenant,
+    lEntry,
+    lNo,
+    lEntity,
+    lAccount,
+    lDate,
+    lCurrency,
+    lAmount,
+    lCustomer,
+    lItem,
+    lReceipt,
+  ]);
 }
 
 export async function findAccounts(

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../core/context.ts';
 import type { CurrencyCode } from '../../core/currency.ts';
 import type { LocalDate } from '../../core/local-date.ts';
-import { anyText, type BulkColumn, insertColumns } from '../../db/bulk.ts';
+import { anyText, type BulkColumn, columnArray, insertColumns } from '../../db/bulk.ts';
 import type { ItemState, ItemType, ReceiptState } from './logic/types.ts';
 
 export interface ItemRow {
@@ -65,7 +65,14 @@ export async function insertItems(
   options: { skipExistingNumbers?: boolean } = {},
 ): Promise<number> {
   if (items.length === 0) return 0;
-  const data = ITEM_COLUMNS.map((c) => items.map((it) => (c.key === 'tenant' ? tenantId : it[c.key])));
+  const data = ITEM_COLUMNS.map(() => new Array<unknown>(items.length));
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i] as ItemRow;
+    for (let c = 0; c < ITEM_COLUMNS.length; c++) {
+      const key = (ITEM_COLUMNS[c] as (typeof ITEM_COLUMNS)[number]).key;
+      (data[c] as unknown[])[i] = key === 'tenant' ? tenantId : it[key];
+    }
+  }
   return insertColumns(
     ex,
     'items',
@@ -73,6 +80,38 @@ export async function insertItems(
     data,
     options.skipExistingNumbers ? 'on conflict (tenant_id, number) do nothing' : undefined,
   );
+}
+
+/**
+ * Of `numbers`, those already taken by an item of the tenant. Numbers of one batch usually sit
+ * together (a run of new invoice numbers), so the taken ones are first looked for between the
+ * batch's smallest and largest number (compared in the database's collation), one index range
+ * scan; only when that range holds many other items is each number looked up on its own.
+ */
+export async function findTakenNumbers(
+  ex: Executor,
+  tenantId: number,
+  numbers: readonly string[],
+): Promise<Set<string>> {
+  const taken = new Set<string>();
+  if (numbers.length === 0) return taken;
+  const cap = 4 * numbers.length;
+  const inRange = await sql<{ number: string }>`
+    with bounds as materialized (
+      select min(n) as lo, max(n) as hi from unnest(${columnArray(numbers, 'text')}) as n
+    )
+    select number from items
+    where tenant_id = ${tenantId}
+      and number >= (select lo from bounds) and number <= (select hi from bounds)
+    limit ${cap + 1}`.execute(ex);
+  if (inRange.rows.length === 0) return taken;
+  if (inRange.rows.length <= cap) {
+    const wanted = new Set(numbers);
+    for (const r of inRange.rows) if (wanted.has(r.number)) taken.add(r.number);
+    return taken;
+  }
+  for (const number of (await findItemIdsByNumber(ex, tenantId, numbers)).keys()) taken.add(number);
+  return taken;
 }
 
 export interface ReceiptRow {

@@ -16,6 +16,7 @@ import { settlesItem } from './logic/types.ts';
 import { receivablesError } from './receivables.errors.ts';
 import {
   type ApplicationRow,
+  findTakenNumbers,
   type ItemRow,
   insertApplications,
   insertItems,
@@ -63,7 +64,9 @@ export function createReceivablesService(
 
   /**
    * Issues invoices, debit memos and credit memos: AR against revenue, one entry per entity and issue
-   * date among the drafts (see buildItemPostings).
+   * date among the drafts (see buildItemPostings). With `skipExistingNumbers`, drafts whose number
+   * an item already has are left out (the caller finds them by number); a number taken by another
+   * transaction after that check still fails the insert.
    */
   async function postItems(
     ex: Executor,
@@ -71,8 +74,18 @@ export function createReceivablesService(
     options: { skipExistingNumbers?: boolean } = {},
   ): Promise<number> {
     if (drafts.length === 0) return 0;
+    let fresh = drafts;
+    if (options.skipExistingNumbers) {
+      const taken = await findTakenNumbers(
+        ex,
+        tenantId,
+        drafts.map((d) => d.number),
+      );
+      if (taken.size > 0) fresh = drafts.filter((d) => !taken.has(d.number));
+      if (fresh.length === 0) return 0;
+    }
     const groups = new Map<string, ItemDraft[]>();
-    for (const d of drafts) {
+    for (const d of fresh) {
       const key = `${d.entityId}|${d.issueDate}`;
       const group = groups.get(key);
       if (group) group.push(d);
@@ -84,18 +97,33 @@ export function createReceivablesService(
       const entryId = newId('journalEntry');
       entries.push(buildItemPostings(group, { id: entryId, importId: group[0]?.importId ?? null }));
       for (const d of group) {
-        rows.push(
-          Object.assign({}, d, {
-            reasonCode: d.reasonCode ?? null,
-            openMinor: d.amountMinor,
-            journalEntryId: entryId,
-            originApplicationId: null,
-          }),
-        );
+        rows.push({
+          id: d.id,
+          entityId: d.entityId,
+          customerId: d.customerId,
+          type: d.type,
+          number: d.number,
+          issueDate: d.issueDate,
+          dueDate: d.dueDate,
+          currency: d.currency,
+          amountMinor: d.amountMinor,
+          openMinor: d.amountMinor,
+          terms: d.terms,
+          discountPercent: d.discountPercent,
+          discountUntil: d.discountUntil,
+          poNumber: d.poNumber,
+          reference: d.reference,
+          description: d.description,
+          billToPartyId: d.billToPartyId,
+          reasonCode: d.reasonCode ?? null,
+          originApplicationId: null,
+          journalEntryId: entryId,
+          importId: d.importId,
+        });
       }
     }
     await ledger.post(ex, entries);
-    return insertItems(ex, tenantId, rows, options);
+    return insertItems(ex, tenantId, rows);
   }
 
   /** Books money received: cash against unapplied cash, one entry per receipt. */

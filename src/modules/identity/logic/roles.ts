@@ -21,6 +21,14 @@ export const PERMISSIONS = [
   'audit:read',
   'users:manage',
   'phi:read',
+  /** Log activities, promises, payment plans, disputes, credit holds, escalations (issue 6). */
+  'collections:work',
+  /** Dunning strategies, templates, runs; statements on schedule. */
+  'dunning:manage',
+  /** Agency placements, recalls, recoveries. */
+  'agencies:manage',
+  /** Champion/challenger experiments. */
+  'experiments:manage',
   /** Every signed-in user: their own profile, tokens and sign-out. */
   'self',
 ] as const;
@@ -64,8 +72,12 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'check:run',
     'audit:read',
     'phi:read',
+    'collections:work',
+    'dunning:manage',
+    'agencies:manage',
+    'experiments:manage',
   ],
-  analyst: [...READ_ALL, 'customers:write', 'adjustments:request'],
+  analyst: [...READ_ALL, 'customers:write', 'adjustments:request', 'collections:work'],
   cash_applier: [...READ_ALL, 'cash:apply', 'imports:write', 'adjustments:request', 'phi:read'],
   accountant: [
     ...READ_ALL,
@@ -76,6 +88,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'adjustments:request',
     'approvals:decide',
     'check:run',
+    'agencies:manage',
   ],
   auditor: [...READ_ALL, 'check:run', 'audit:read'],
 };

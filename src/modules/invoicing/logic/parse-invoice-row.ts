@@ -95,13 +95,10 @@ export function parseInvoiceRow(
     }
   }
 
-  let terms: PaymentTerms | null = null;
   const termsText = row.get('terms') || customer.terms;
-  try {
-    terms = parsePaymentTerms(termsText);
-  } catch (e) {
-    problems.push({ column: 'terms', message: (e as Error).message });
-  }
+  const parsedTerms = termsOf(termsText);
+  const terms = typeof parsedTerms === 'string' ? null : parsedTerms;
+  if (typeof parsedTerms === 'string') problems.push({ column: 'terms', message: parsedTerms });
 
   let dueDate: LocalDate | null = null;
   const dueText = row.get('due_date');
@@ -113,7 +110,7 @@ export function parseInvoiceRow(
     } else dueDate = dueText;
   } else if (issueDate && terms) {
     // Credit memos are due at once: they are credits, not claims with terms.
-    dueDate = type === 'credit_memo' ? issueDate : dueDateFor(terms, issueDate);
+    dueDate = type === 'credit_memo' ? issueDate : datesOf(terms, issueDate).due;
   }
 
   const appliesTo = row.get('applies_to') || null;
@@ -136,11 +133,53 @@ export function parseInvoiceRow(
       amountMinor: type === 'credit_memo' ? -amount : amount,
       terms: terms.code,
       discountPercent: withDiscount ? (terms.discount?.percent ?? null) : null,
-      discountUntil: withDiscount ? discountUntil(terms, issueDate) : null,
+      discountUntil: withDiscount ? datesOf(terms, issueDate).discountUntil : null,
       poNumber: row.get('po_number') || null,
       reference: row.get('reference') || null,
       description: row.get('description') || null,
       appliesTo,
     },
   };
+}
+
+// A file names a handful of terms and a few hundred issue dates over and over: parsing each terms
+// text once and working out each (terms, issue date) pair once keeps a million-row import from
+// redoing the same calendar arithmetic. Both memos are bounded; the functions stay pure.
+const MEMO_LIMIT = 4096;
+const termsMemo = new Map<string, PaymentTerms | string>();
+const datesMemo = new WeakMap<PaymentTerms, Map<string, TermDates>>();
+
+interface TermDates {
+  readonly due: LocalDate;
+  readonly discountUntil: LocalDate | null;
+}
+
+/** The terms `text` names, or the message saying why it names none. */
+function termsOf(text: string): PaymentTerms | string {
+  let terms = termsMemo.get(text);
+  if (terms === undefined) {
+    try {
+      terms = parsePaymentTerms(text);
+    } catch (e) {
+      terms = (e as Error).message;
+    }
+    if (termsMemo.size >= MEMO_LIMIT) termsMemo.clear();
+    termsMemo.set(text, terms);
+  }
+  return terms;
+}
+
+function datesOf(terms: PaymentTerms, issueDate: LocalDate): TermDates {
+  let byDate = datesMemo.get(terms);
+  if (byDate === undefined) {
+    byDate = new Map();
+    datesMemo.set(terms, byDate);
+  }
+  let dates = byDate.get(issueDate);
+  if (dates === undefined) {
+    dates = { due: dueDateFor(terms, issueDate), discountUntil: discountUntil(terms, issueDate) };
+    if (byDate.size >= MEMO_LIMIT) byDate.clear();
+    byDate.set(issueDate, dates);
+  }
+  return dates;
 }
