@@ -134,6 +134,8 @@ async function openServer(url: string, options: OpenDatabaseOptions): Promise<Da
     },
     close: async () => {
       await db.destroy();
+      // Kysely ends the pool only if it ever used it; exec() alone uses the pool directly.
+      if (!pool.ended) await pool.end();
     },
   };
 }

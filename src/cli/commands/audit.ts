@@ -1,5 +1,10 @@
 import { AppError } from '../../core/errors.ts';
-import { type AuditExportRow, exportAudit, verifyAuditChain } from '../../modules/audit/index.ts';
+import {
+  type AuditExportRow,
+  canonicalJson,
+  exportAudit,
+  verifyAuditChain,
+} from '../../modules/audit/index.ts';
 import { createProgressBar, writeCsv } from '../../modules/tabular/index.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs } from '../command.ts';
@@ -139,12 +144,12 @@ export const auditExportCommand: Command = {
           const cells = async function* () {
             for await (const r of rows) {
               const o = toExportObject(r);
-              // before and after as JSON text; a null cell is empty.
+              // before and after as the canonical JSON text that was hashed; a null cell is empty.
               yield EXPORT_COLUMNS.map((c) =>
                 c === 'before' || c === 'after'
                   ? o[c] === null
                     ? ''
-                    : JSON.stringify(o[c])
+                    : canonicalJson(o[c])
                   : ((o[c] as string | null) ?? ''),
               );
             }

@@ -13,7 +13,7 @@ import { explain, type PreparedAdjustment } from './prepared-adjustment.ts';
 /**
  * A write-off of one debit item (invoice, debit memo, deduction), by default its whole open amount:
  * Dr allowance for doubtful accounts, Cr AR on the item (DOMAIN.md), as an application batch without
- * a receipt (buildWriteOffBatch; ADR 0015). A credit balance is not written off here: that would
+ * a receipt (buildWriteOffBatch; ADR 0012). A credit balance is not written off here: that would
  * credit income rather than the allowance, and is refunded or applied instead.
  */
 export async function prepareWriteOff(

@@ -155,6 +155,30 @@ update audit_log set before = '{}' where id = '${c}';`);
     ]);
   });
 
+  it('detects a head that does not hold the last hash; cannot detect a tail cut with its head rewound', async () => {
+    const ctx = await newTenant();
+    await writeChain(ctx);
+    await ctx.database.db
+      .updateTable('audit_chain')
+      .set({ hash: 'f'.repeat(64) })
+      .where('tenant_id', '=', ctx.tenantId)
+      .execute();
+    expect((await verifyAuditChain(ctx)).failures).toEqual([
+      { seq: 13n, id: await idAt(ctx, 13n), problem: 'the chain head does not hold the last row’s hash' },
+    ]);
+    // The limit ADR 0013 names: delete the last row and move the head back to the one before, and
+    // the chain is consistent again. Only a head hash recorded elsewhere shows it.
+    const twelve = await ctx.database.db
+      .selectFrom('audit_log')
+      .select('hash')
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('seq', '=', 12n)
+      .executeTakeFirstOrThrow();
+    await tamper(`delete from audit_log where tenant_id = ${ctx.tenantId} and seq = 13;
+update audit_chain set seq = 12, hash = '${twelve.hash}' where tenant_id = ${ctx.tenantId};`);
+    expect(await verifyAuditChain(ctx)).toMatchObject({ ok: true, headSeq: 12n, headHash: twelve.hash });
+  });
+
   it('detects rows inserted outside the chain, even with a correctly computed hash', async () => {
     const ctx = await newTenant();
     await writeChain(ctx);

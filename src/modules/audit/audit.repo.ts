@@ -165,8 +165,8 @@ export interface AtRange {
  * The tenant's rows that have a position, in (seq, id) order, a window of `pageSize` positions at a
  * time: `seq > a and seq <= a + pageSize`. Positions are dense, so a window holds about a page; and
  * because each query names both bounds, it reads only its window even when the planner misjudges
- * (a `seq > a … limit n` query on fresh statistics sorted the whole rest of the chain for each
- * page). A window holds every row of its positions, so rows sharing a position (possible only if
+ * (on a table just filled by an import, before its statistics caught up, a `seq > a … limit n`
+ * query sorted the whole rest of the chain for every page). A window holds every row of its positions, so rows sharing a position (possible only if
  * someone dropped the unique index) are all read; an empty window jumps to the next position used.
  */
 export async function* readAuditRowsBySeq(

@@ -17,8 +17,9 @@ export interface AuditRecord {
   readonly source?: string | null;
 }
 
-// Thirteen parameters a row: chunks of 2,000 stay far below PostgreSQL's 65,535 per statement (an
-// import that links ten thousand advices audits each link).
+// Rows per insert statement: each column travels as one array, so this bounds the statement's size
+// and the memory a call holds, not a parameter count (an import that links ten thousand advices
+// audits each link).
 const AUDIT_CHUNK = 2000;
 
 /**
@@ -27,7 +28,7 @@ const AUDIT_CHUNK = 2000;
  * is append-only in the database; `verifyAuditChain` detects rows changed, removed or added outside.
  *
  * The tenant's chain head is locked until the caller's transaction ends, so audited transactions of
- * one tenant commit their rows one after another (ADR 0016). One lock and one head update per call,
+ * one tenant commit their rows one after another (ADR 0013). One lock and one head update per call,
  * however many records.
  */
 export async function recordAudit(

@@ -48,7 +48,7 @@ const range = (from: bigint, to: bigint) => (from === to ? `row ${from} is` : `r
  * used twice). Reads one snapshot, so appends running meanwhile are not mistaken for tampering.
  *
  * It cannot detect a consistent rewrite of the whole chain and its head by someone with superuser
- * rights; comparing the head hash with one recorded elsewhere does (ADR 0016).
+ * rights; comparing the head hash with one recorded elsewhere does (ADR 0013).
  */
 export async function verifyAuditChain(
   ctx: ServiceContext,
