@@ -147,8 +147,9 @@ export async function runUnitOfWork(
           .update(await c.req.text())
           .digest('hex');
   for (let attempt = 1; ; attempt++) {
+    const afterCommit: string[] = [];
     try {
-      return await deps.database.db.transaction().execute(async (tx) => {
+      const response = await deps.database.db.transaction().execute(async (tx) => {
         await enterTenant(tx, principal.tenantId);
         if (key !== undefined) {
           const claimed = await tx
@@ -189,7 +190,7 @@ export async function runUnitOfWork(
           }
         }
         const ctx: ServiceContext = {
-          database: joinTransaction(deps.database, tx),
+          database: joinTransaction(deps.database, tx, afterCommit),
           clock: deps.clock,
           tenantId: principal.tenantId,
           actor: principal.username,
@@ -212,6 +213,15 @@ export async function runUnitOfWork(
         }
         return response;
       });
+      for (const script of afterCommit) {
+        try {
+          await deps.database.exec(script);
+        } catch (error) {
+          // Maintenance (statistics, visibility map) only: the request's work is committed.
+          deps.logger.warn('maintenance_failed', { requestId, statement: script, error: String(error) });
+        }
+      }
+      return response;
     } catch (e) {
       if (e instanceof Rollback) return e.response;
       if (attempt < 4 && isRetryable(e)) continue;

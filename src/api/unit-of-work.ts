@@ -7,9 +7,14 @@ import type { DB } from '../db/schema.ts';
  * `ctx.database.db.transaction().execute(fn)`; inside a request that call joins the request's
  * transaction instead, so everything a request does (its writes, its audit entries, its idempotency
  * record) commits or rolls back together. Methods are bound to the real transaction because Kysely
- * keeps its state in private fields, which a proxy cannot reach.
+ * keeps its state in private fields, which a proxy cannot reach. Scripts given to `exec` are queued
+ * in `afterCommit` for the caller to run once the transaction has committed.
  */
-export function joinTransaction(database: Database, tx: Transaction<DB>): Database {
+export function joinTransaction(
+  database: Database,
+  tx: Transaction<DB>,
+  afterCommit: string[] = [],
+): Database {
   const joined = () => {
     const builder = {
       setIsolationLevel: () => builder,
@@ -25,7 +30,16 @@ export function joinTransaction(database: Database, tx: Transaction<DB>): Databa
       return typeof value === 'function' ? value.bind(target) : value;
     },
   }) as unknown as Kysely<DB>;
-  return { ...database, db };
+  // A script (ANALYZE, VACUUM after a large import) runs on its own connection, outside any
+  // transaction: inside a request it waits until the request has committed (on PGlite it would
+  // otherwise wait for the request's own transaction to end, forever).
+  return {
+    ...database,
+    db,
+    exec: async (script) => {
+      afterCommit.push(script);
+    },
+  };
 }
 
 /**
