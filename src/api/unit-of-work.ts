@@ -47,9 +47,10 @@ export function joinTransaction(
  * security then shows and accepts only the tenant's rows (migration 04), whatever a query forgets.
  */
 export async function enterTenant(tx: Transaction<DB>, tenantId: number): Promise<void> {
-  await sql`select set_config('role', 'arbor_app', true), set_config('arbor.tenant_id', ${String(tenantId)}, true)`.execute(
-    tx,
-  );
+  // No parallel workers for a request's queries: they are small and many run at once, and starting
+  // workers for each costs more than it saves (measured under load, docs/benchmarks.md bench:api).
+  await sql`select set_config('role', 'arbor_app', true), set_config('arbor.tenant_id', ${String(tenantId)}, true),
+    set_config('max_parallel_workers_per_gather', '0', true)`.execute(tx);
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);
