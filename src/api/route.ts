@@ -6,7 +6,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { ServiceContext } from '../core/context.ts';
-import { withAuditContext } from '../modules/audit/index.ts';
+import { DeferredAudit, flushDeferredAudit, withAuditContext } from '../modules/audit/index.ts';
 import {
   authenticateSession,
   authenticateToken,
@@ -196,7 +196,8 @@ export async function runUnitOfWork(
           actor: principal.username,
         };
         c.set('ctx', ctx);
-        const response = await withAuditContext({ requestId, source }, () => fn(ctx));
+        const deferred = new DeferredAudit();
+        const response = await withAuditContext({ requestId, source, deferred }, () => fn(ctx));
         if (response.status >= 400) throw new Rollback(response);
         if (key !== undefined) {
           await tx
@@ -211,6 +212,8 @@ export async function runUnitOfWork(
             .where('key', '=', key)
             .execute();
         }
+        // Last: the audit rows take the tenant's chain head, held from here to the commit.
+        await flushDeferredAudit(tx, deferred);
         return response;
       });
       for (const script of afterCommit) {

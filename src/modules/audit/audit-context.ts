@@ -4,6 +4,17 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface AuditContext {
   readonly requestId?: string | null | undefined;
   readonly source?: string | null | undefined;
+  /**
+   * When set, `recordAudit` collects the records here instead of writing them, and the owner of the
+   * unit of work writes them with `flushDeferredAudit` just before it commits: the tenant's chain
+   * head is then locked only for the last moments of the transaction, not for all of it.
+   */
+  readonly deferred?: DeferredAudit | undefined;
+}
+
+/** Audit records held back until the unit of work is about to commit. */
+export class DeferredAudit {
+  readonly records: { tenantId: number; records: readonly unknown[] }[] = [];
 }
 
 // Request-scoped, not a global: the HTTP server serves many requests at once in one process, and each
@@ -22,6 +33,7 @@ export function withAuditContext<T>(context: AuditContext, fn: () => T): T {
     {
       requestId: context.requestId ?? outer?.requestId ?? null,
       source: context.source ?? outer?.source ?? null,
+      deferred: context.deferred ?? outer?.deferred,
     },
     fn,
   );

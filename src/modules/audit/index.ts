@@ -1,5 +1,5 @@
 export type { AuditErrorCode } from './audit.errors.ts';
-export { type AuditContext, withAuditContext } from './audit-context.ts';
+export { type AuditContext, DeferredAudit, withAuditContext } from './audit-context.ts';
 export { type AuditExportRow, type ExportAuditOptions, exportAudit } from './export-audit.ts';
 export {
   canonicalAuditRow,
@@ -8,7 +8,7 @@ export {
   hashAuditRow,
   LEGACY_HASH,
 } from './logic/hash-audit-row.ts';
-export { type AuditRecord, recordAudit } from './record-audit.ts';
+export { type AuditRecord, flushDeferredAudit, recordAudit } from './record-audit.ts';
 export {
   type AuditChainFailure,
   type AuditChainReport,

@@ -1,7 +1,7 @@
 import type { Executor } from '../../core/context.ts';
 import { newId } from '../../core/ids.ts';
 import { insertAuditRows, lockChainHead, type NewAuditRow, updateChainHead } from './audit.repo.ts';
-import { currentAuditContext } from './audit-context.ts';
+import { currentAuditContext, type DeferredAudit } from './audit-context.ts';
 import { GENESIS_HASH, hashNewAuditRow, toAuditJson } from './logic/hash-audit-row.ts';
 
 export interface AuditRecord {
@@ -37,12 +37,41 @@ export async function recordAudit(
   records: readonly AuditRecord[],
 ): Promise<void> {
   if (records.length === 0) return;
+  const context = currentAuditContext();
+  if (context?.deferred && ex.isTransaction) {
+    // The request's unit of work writes them just before it commits (flushDeferredAudit); the
+    // request id and source are taken now, while they are known.
+    context.deferred.records.push({
+      tenantId,
+      records: records.map((r) => ({
+        ...r,
+        requestId: r.requestId ?? context.requestId ?? null,
+        source: r.source ?? context.source ?? null,
+      })),
+    });
+    return;
+  }
   // Outside a transaction the head's row lock would end with its own statement.
   if (!ex.isTransaction) {
     await ex.transaction().execute((tx) => appendAudit(tx, tenantId, records));
     return;
   }
   await appendAudit(ex, tenantId, records);
+}
+
+/**
+ * Writes the records a unit of work held back (see `AuditContext.deferred`), in the order they were
+ * recorded, inside its transaction `tx`, one chain append per tenant.
+ */
+export async function flushDeferredAudit(tx: Executor, deferred: DeferredAudit): Promise<void> {
+  const byTenant = new Map<number, AuditRecord[]>();
+  for (const batch of deferred.records) {
+    const list = byTenant.get(batch.tenantId) ?? [];
+    list.push(...(batch.records as AuditRecord[]));
+    byTenant.set(batch.tenantId, list);
+  }
+  deferred.records.length = 0;
+  for (const [tenantId, records] of byTenant) await appendAudit(tx, tenantId, records);
 }
 
 async function appendAudit(tx: Executor, tenantId: number, records: readonly AuditRecord[]): Promise<void> {
