@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
+import { isUnderRowSecurity, markRowSecurity } from '../db/row-security.ts';
 import type { DB } from '../db/schema.ts';
 
 /**
@@ -30,6 +31,7 @@ export function joinTransaction(
       return typeof value === 'function' ? value.bind(target) : value;
     },
   }) as unknown as Kysely<DB>;
+  if (isUnderRowSecurity(tx)) markRowSecurity(db);
   // A script (ANALYZE, VACUUM after a large import) runs on its own connection, outside any
   // transaction: inside a request it waits until the request has committed (on PGlite it would
   // otherwise wait for the request's own transaction to end, forever).
@@ -51,6 +53,7 @@ export async function enterTenant(tx: Transaction<DB>, tenantId: number): Promis
   // workers for each costs more than it saves (measured under load, docs/benchmarks.md bench:api).
   await sql`select set_config('role', 'arbor_app', true), set_config('arbor.tenant_id', ${String(tenantId)}, true),
     set_config('max_parallel_workers_per_gather', '0', true)`.execute(tx);
+  markRowSecurity(tx);
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);
