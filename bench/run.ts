@@ -221,15 +221,12 @@ async function main() {
     ),
     '',
   ];
-  // The cash-application and parsing benchmarks keep their own sections in the same file.
+  // Every other benchmark (cash, parse, api, dunning, forecast, …) keeps its own marked section.
   const out = values.out as string;
   const previous = existsSync(out) ? readFileSync(out, 'utf8') : '';
-  const kept = ['cash', 'cash-scale', 'parse']
-    .map(
-      (name) =>
-        new RegExp(`<!-- bench:${name}:begin -->[\\s\\S]*<!-- bench:${name}:end -->`).exec(previous)?.[0],
-    )
-    .filter((x) => x !== undefined);
+  const kept = [...previous.matchAll(/<!-- bench:([a-z0-9-]+):begin -->[\s\S]*?<!-- bench:\1:end -->/g)].map(
+    (m) => m[0],
+  );
   writeFileSync(out, `${lines.join('\n')}\n${kept.map((k) => `\n${k}\n`).join('')}`);
   console.log(lines.join('\n'));
 }

@@ -1,5 +1,6 @@
 import { AppError, formatIssue, isAppError } from '../core/errors.ts';
 import type { Command } from './command.ts';
+import { agencyCommands } from './commands/agency.ts';
 import { auditCommands } from './commands/audit.ts';
 import {
   bankAccountAddCommand,
@@ -11,7 +12,10 @@ import {
 import { cashApplyCommand } from './commands/cash.ts';
 import { cashWorkbenchCommands } from './commands/cash-workbench.ts';
 import { checkCommand } from './commands/check.ts';
+import { collectionsCommands } from './commands/collections.ts';
 import { demoCommand } from './commands/demo.ts';
+import { dunningCommands } from './commands/dunning.ts';
+import { experimentCommands } from './commands/experiment.ts';
 import { exportApplicationsCommand } from './commands/export.ts';
 import { importCommands } from './commands/import.ts';
 import { initCommand } from './commands/init.ts';
@@ -20,9 +24,12 @@ import { periodCommands } from './commands/period.ts';
 import { importRemittanceCommand } from './commands/remittance.ts';
 import { agingCommand, statementCommand } from './commands/report.ts';
 import { bankReconciliationCommand } from './commands/report-bank-reconciliation.ts';
+import { forecastCommands } from './commands/report-forecast.ts';
+import { kpiCommands } from './commands/report-kpis.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tokenCommands } from './commands/token.ts';
 import { userCommands } from './commands/user.ts';
+import { worklistCommands } from './commands/worklist.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { type Io, resolveDbTarget } from './runtime.ts';
 
@@ -38,6 +45,8 @@ export const COMMANDS: readonly Command[] = [
   agingCommand,
   statementCommand,
   bankReconciliationCommand,
+  ...kpiCommands,
+  ...forecastCommands,
   cashApplyCommand,
   ...cashWorkbenchCommands,
   exportApplicationsCommand,
@@ -46,9 +55,14 @@ export const COMMANDS: readonly Command[] = [
   ...auditCommands,
   ...periodCommands,
   demoCommand,
+  ...collectionsCommands,
+  ...dunningCommands,
   ...userCommands,
   ...tokenCommands,
   serveCommand,
+  ...worklistCommands,
+  ...agencyCommands,
+  ...experimentCommands,
 ];
 
 const VERSION = '0.1.0';

@@ -2,12 +2,13 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
-import { insertMany } from './bulk.ts';
+import { insertColumns, insertMany, prepareInsert, runInserts } from './bulk.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
   t = await createTestDatabase();
   await t.database.exec('create table bulk_probe (n integer, s text, b bigint, d date)');
+  await t.database.exec('create table bulk_other (n integer primary key, j jsonb, ok boolean)');
 });
 afterAll(() => t.close());
 
@@ -50,5 +51,112 @@ describe('insertMany', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('insertColumns on the engine it runs on (COPY on a server, INSERT on PGlite)', () => {
+  const columns = [
+    { name: 'n', type: 'integer' },
+    { name: 's', type: 'text' },
+    { name: 'b', type: 'bigint' },
+    { name: 'd', type: 'date' },
+  ] as const;
+
+  it('round-trips any text, nulls, bigints and dates exactly, and columns of one repeated value', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(
+            fc.option(
+              fc.oneof(
+                fc.string({ unit: 'grapheme' }),
+                fc.constantFrom(
+                  '\t',
+                  '\n',
+                  '\r\n',
+                  '\\',
+                  '\\N',
+                  '\\.',
+                  'a\tb\\c',
+                  '\u001f',
+                  '\u001e',
+                  '',
+                  'NULL',
+                ),
+              ),
+            ),
+            fc.option(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })),
+            fc.option(fc.constantFrom('2026-01-31', '1999-12-31')),
+          ),
+          { minLength: 1, maxLength: 30 },
+        ),
+        fc.boolean(),
+        async (rows, repeat) => {
+          await sql`truncate bulk_probe`.execute(t.database.db);
+          // Half the runs give every row the same text, to exercise columns sent once.
+          const data = rows.map((r, i) => [
+            i,
+            repeat ? (rows[0]?.[0] ?? null) : (r[0] ?? null),
+            r[1] ?? null,
+            r[2] ?? null,
+          ]);
+          const inserted = await insertColumns(
+            t.database.db,
+            'bulk_probe',
+            columns,
+            columns.map((_, c) => data.map((r) => r[c])),
+            { engine: t.database.kind },
+          );
+          expect(inserted).toBe(rows.length);
+          const back = await sql<{ n: number; s: string | null; b: bigint | null; d: string | null }>`
+            select * from bulk_probe order by n`.execute(t.database.db);
+          expect(back.rows.map((r) => [r.n, r.s, r.b, r.d])).toEqual(data);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('writes several tables in one run, in order, inside the transaction; a failing one undoes all', async () => {
+    await sql`truncate bulk_probe`.execute(t.database.db);
+    const engine = t.database.kind;
+    const probe = (n: number) =>
+      prepareInsert('bulk_probe', columns, [[n], ['x'], [1n], ['2026-01-01']], { engine });
+    const other = (ns: number[]) =>
+      prepareInsert(
+        'bulk_other',
+        [
+          { name: 'n', type: 'integer' },
+          { name: 'j', type: 'jsonb' },
+          { name: 'ok', type: 'boolean' },
+        ],
+        [ns, ns.map((n) => ({ n, text: 'tab\there' })), ns.map((n) => n % 2 === 0)],
+        { engine },
+      );
+    const counts = await t.database.db
+      .transaction()
+      .execute((tx) =>
+        runInserts(tx, [
+          probe(1),
+          other([1, 2, 3]),
+          prepareInsert('bulk_probe', columns, [[], [], [], []]),
+          probe(2),
+        ]),
+      );
+    expect(counts).toEqual([1, 3, 0, 1]);
+    const j = await sql<{ j: unknown; ok: boolean }>`select j, ok from bulk_other where n = 2`.execute(
+      t.database.db,
+    );
+    expect(j.rows).toEqual([{ j: { n: 2, text: 'tab\there' }, ok: true }]);
+    // bulk_other.n is a primary key: the second write fails, and nothing of the transaction stays.
+    await expect(
+      t.database.db.transaction().execute((tx) => runInserts(tx, [probe(3), other([4, 4]), probe(5)])),
+    ).rejects.toMatchObject({ code: '23505' });
+    const after = await sql<{ n: number }>`select n from bulk_probe order by n`.execute(t.database.db);
+    expect(after.rows.map((r) => r.n)).toEqual([1, 2]);
+    // The connection is usable again after the failure.
+    expect(
+      await insertColumns(t.database.db, 'bulk_other', [{ name: 'n', type: 'integer' }], [[9]], { engine }),
+    ).toBe(1);
   });
 });

@@ -1,4 +1,7 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Connection, Submittable } from 'pg';
+import type { DatabaseKind } from './database.ts';
+import { isUnderRowSecurity } from './row-security.ts';
 import type { DB } from './schema.ts';
 
 export type SqlArrayType = 'text' | 'bigint' | 'integer' | 'date' | 'boolean' | 'numeric' | 'jsonb';
@@ -28,16 +31,14 @@ export function columnArray(values: readonly unknown[], type: SqlArrayType): Raw
     const v = values[i];
     if (v === null || v === undefined) {
       parts[i] = NULL;
-      continue;
-    }
-    if (typeof v === 'bigint' || typeof v === 'number') {
+    } else if (typeof v === 'bigint' || typeof v === 'number') {
       // Digits, a sign, a point or an exponent: never a separator.
       parts[i] = String(v);
-      continue;
+    } else {
+      const s = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      if (s.includes(SEP) || s === NULL) return sql`${values}::${sql.raw(type)}[]`;
+      parts[i] = s;
     }
-    const s = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    if (s.includes(SEP) || s === NULL) return sql`${values}::${sql.raw(type)}[]`;
-    parts[i] = s;
   }
   // string_to_array('') is an empty array, not one empty string.
   if (parts.length === 1 && parts[0] === '') return sql`${values}::${sql.raw(type)}[]`;
@@ -69,20 +70,80 @@ export async function insertMany(
   }
 }
 
+export interface InsertColumnsOptions {
+  /** An `on conflict …` clause for the statement (rows then go by INSERT, never by COPY). */
+  readonly onConflict?: string | undefined;
+  /**
+   * The engine `ex` runs on. On a PostgreSQL server rows go by `COPY … FROM STDIN`, which the server
+   * takes in faster than the arrays of an INSERT; on the embedded engine the INSERT is faster (a COPY
+   * there goes through a file). Unknown: INSERT.
+   */
+  readonly engine?: DatabaseKind | undefined;
+}
+
 /**
- * Column-oriented variant: the caller already holds one array per column (no per-row arrays). A
- * column whose values are all the same (the tenant, the entity of a batch, a column left empty) is
- * sent once as a scalar instead of once per row: less to encode, send and split.
+ * Column-oriented variant: the caller already holds one array per column (no per-row arrays).
+ * Returns how many rows were inserted.
  */
 export async function insertColumns(
   ex: Kysely<DB>,
   table: string,
   columns: readonly BulkColumn[],
   data: readonly (readonly unknown[])[],
-  onConflict?: string,
+  options: string | InsertColumnsOptions = {},
 ): Promise<number> {
+  const [count] = await runInserts(ex, [prepareInsert(table, columns, data, options)]);
+  return count ?? 0;
+}
+
+/**
+ * The rows of one statement, encoded and ready to be written by `runInserts`. Encoding is the
+ * JavaScript half of a bulk write and writing the database's half: preparing a batch apart from
+ * writing it lets a caller encode the next batch while the database writes this one.
+ */
+export interface PreparedInsert {
+  readonly table: string;
+  readonly rows: number;
+  readonly write:
+    | { readonly kind: 'none' }
+    | { readonly kind: 'insert'; readonly statement: RawBuilder<unknown> }
+    | {
+        readonly kind: 'copy';
+        readonly statement: string;
+        readonly payload: Buffer;
+        /** The same rows as an INSERT, for a transaction where COPY is refused (row-level security). */
+        readonly asInsert: () => PreparedInsert;
+      };
+}
+
+/**
+ * Encodes rows (one array per column) for one statement, so that statement-level triggers see them
+ * all at once: a COPY on a PostgreSQL server, else an `INSERT … SELECT FROM unnest(…)`. A column
+ * whose values are all the same (the tenant, the entity of a batch, a column left empty) goes to the
+ * INSERT once, as a scalar, instead of once per row: less to encode, send and split.
+ */
+export function prepareInsert(
+  table: string,
+  columns: readonly BulkColumn[],
+  data: readonly (readonly unknown[])[],
+  options: string | InsertColumnsOptions = {},
+): PreparedInsert {
+  const { onConflict, engine } = typeof options === 'string' ? { onConflict: options } : options;
   const rows = data[0]?.length ?? 0;
-  if (rows === 0) return 0;
+  if (rows === 0) return { table, rows, write: { kind: 'none' } };
+  if (engine === 'postgres' && !onConflict) {
+    const statement = `copy ${quoteIdent(table)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) from stdin`;
+    return {
+      table,
+      rows,
+      write: {
+        kind: 'copy',
+        statement,
+        payload: Buffer.from(copyText(data, rows), 'utf8'),
+        asInsert: () => prepareInsert(table, columns, data, {}),
+      },
+    };
+  }
   const select: RawBuilder<unknown>[] = [];
   const arrays: RawBuilder<unknown>[] = [];
   const names: string[] = [];
@@ -102,10 +163,146 @@ export async function insertColumns(
     arrays.length > 0
       ? sql`unnest(${sql.join(arrays)}) as u(${sql.raw(names.join(', '))})`
       : sql`generate_series(1, ${rows}::integer)`;
-  const result = await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c.name)))})
+  const statement = sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c.name)))})
     select ${sql.join(select)} from ${from}
-    ${onConflict ? sql.raw(onConflict) : sql``}`.execute(ex);
-  return Number(result.numAffectedRows ?? 0n);
+    ${onConflict ? sql.raw(onConflict) : sql``}`;
+  return { table, rows, write: { kind: 'insert', statement } };
+}
+
+/**
+ * Writes prepared statements in order; returns how many rows each inserted. Consecutive COPYs go
+ * to the server as one message with all their rows, one round trip for all of them.
+ */
+export async function runInserts(ex: Kysely<DB>, inserts: readonly PreparedInsert[]): Promise<number[]> {
+  // PostgreSQL refuses COPY FROM for a role under row-level security (the API's requests): INSERT.
+  if (isUnderRowSecurity(ex))
+    inserts = inserts.map((p) => (p.write.kind === 'copy' ? p.write.asInsert() : p));
+  const counts: number[] = [];
+  for (let i = 0; i < inserts.length; ) {
+    const write = inserts[i]?.write ?? { kind: 'none' };
+    if (write.kind === 'copy') {
+      const copies: { statement: string; payload: Buffer }[] = [];
+      for (let w = inserts[i]?.write; w?.kind === 'copy'; w = inserts[++i]?.write) copies.push(w);
+      counts.push(...(await copyBatch(ex, copies)));
+      continue;
+    }
+    if (write.kind === 'insert') {
+      const result = await write.statement.execute(ex);
+      counts.push(Number(result.numAffectedRows ?? 0n));
+    } else {
+      counts.push(0);
+    }
+    i++;
+  }
+  return counts;
+}
+
+/** Runs COPYs on the connection of `ex` (so inside its transaction); returns each one's row count. */
+async function copyBatch(
+  ex: Kysely<DB>,
+  copies: readonly { statement: string; payload: Buffer }[],
+): Promise<number[]> {
+  const batch = new CopyBatch(copies);
+  // Kysely's pg connection hands the query object to the driver as it is, and pg runs an object
+  // with a `submit` method as a query of its own making (what pg-copy-streams relies on too).
+  await ex.executeQuery({ ...CompiledQuery.raw('copy'), sql: batch as unknown as string });
+  return batch.counts;
+}
+
+const COPY_DONE = Buffer.from([0x63, 0, 0, 0, 4]);
+
+/**
+ * `COPY … FROM STDIN` statements sent as one simple query, each followed at once by its rows and
+ * its end marker (the server reads a COPY's data from the messages after the query, whether or not
+ * it has answered yet). If a statement fails the server skips the rest of the query and ignores the
+ * copy messages still on their way, as the protocol has it; the error rejects the batch.
+ */
+class CopyBatch implements Submittable, PromiseLike<number[]> {
+  readonly counts: number[] = [];
+  readonly #copies: readonly { statement: string; payload: Buffer }[];
+  readonly #done: Promise<number[]>;
+  #ok: (counts: number[]) => void = () => {};
+  #fail: (e: unknown) => void = () => {};
+
+  constructor(copies: readonly { statement: string; payload: Buffer }[]) {
+    this.#copies = copies;
+    this.#done = new Promise((ok, fail) => {
+      this.#ok = ok;
+      this.#fail = fail;
+    });
+  }
+
+  submit(connection: Connection): void {
+    connection.query(this.#copies.map((c) => c.statement).join(';\n'));
+    for (const { payload } of this.#copies) {
+      const header = Buffer.alloc(5);
+      header[0] = 0x64; // CopyData
+      header.writeUInt32BE(payload.length + 4, 1);
+      connection.stream.write(header);
+      connection.stream.write(payload);
+      connection.stream.write(COPY_DONE);
+    }
+  }
+
+  handleCommandComplete(message: { text?: string }): void {
+    const m = /^COPY (\d+)/.exec(message.text ?? '');
+    this.counts.push(m ? Number(m[1]) : 0);
+  }
+
+  handleReadyForQuery(): void {
+    this.#ok(this.counts);
+  }
+
+  handleError(error: unknown): void {
+    this.#fail(error);
+  }
+
+  // The rows are already on their way when the server asks for them; nothing else comes back.
+  handleCopyInResponse(): void {}
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyData(): void {}
+
+  // biome-ignore lint/suspicious/noThenProperty: Kysely awaits what the driver returns, which is this object
+  then<A = number[], B = never>(
+    onfulfilled?: ((value: number[]) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): PromiseLike<A | B> {
+    return this.#done.then(onfulfilled, onrejected);
+  }
+}
+
+/** Rows in COPY's text format: tab-separated, one line each, `\\N` for null, specials escaped. */
+function copyText(data: readonly (readonly unknown[])[], rows: number): string {
+  // A column of one value is encoded once. Lines are joined from arrays rather than appended to
+  // one string: appending leaves a rope node per value for the collector.
+  const constant = data.map((values) => (isConstant(values, rows) ? copyValue(values[0]) : undefined));
+  const fields = new Array<string>(data.length);
+  const lines = new Array<string>(rows + 1);
+  for (let i = 0; i < rows; i++) {
+    for (let c = 0; c < data.length; c++)
+      fields[c] = constant[c] ?? copyValue((data[c] as readonly unknown[])[i]);
+    lines[i] = fields.join('\t');
+  }
+  lines[rows] = '';
+  return lines.join('\n');
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_SPECIALS = /[\\\t\n\r]/g;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+function copyValue(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'bigint' || typeof v === 'number') return String(v);
+  const s = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return COPY_SPECIAL.test(s) ? s.replace(COPY_SPECIALS, (m) => COPY_ESCAPES[m] ?? m) : s;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** Whether every one of the first `rows` values is the first one (bigints compare by value). */

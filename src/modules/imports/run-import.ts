@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor, ServiceContext } from '../../core/context.ts';
 import type { AppError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
@@ -131,6 +132,9 @@ async function importSource(
 
   try {
     const outcome = await ctx.database.db.transaction().execute(async (tx) => {
+      // Statement-level checks read each batch of rows from a transition table, which a server's
+      // default work_mem (4 MB) spills to a temporary file for a batch of some thousand items.
+      if (ctx.database.kind === 'postgres') await sql`set local work_mem = '64MB'`.execute(tx);
       const result = await withDbErrors(() =>
         handler({ tx, ctx, importId, file: source.file, columns: bound.columns, rows: rows(), issues }),
       );

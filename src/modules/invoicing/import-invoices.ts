@@ -76,12 +76,15 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
   const reader = new RowReader(columns);
   let rows = 0;
   let chunk: TableRow[] = [];
-  // Posting a chunk runs while the next chunk is read and checked: on a PostgreSQL server the two
-  // proceed on different cores. Queries of one transaction still run one after another.
-  let pending: Promise<void> | null = null;
+  // Writing overlaps reading: while the database writes one chunk, the next is read, checked and
+  // encoded for writing, so that on a PostgreSQL server both cores work. Queries of one transaction
+  // still run one after another. One chunk at most waits, encoded, behind the one being written.
+  let writing: Promise<void> | null = null;
 
-  async function post(drafts: ItemDraft[], lines: number[]): Promise<void> {
-    const inserted = await receivables.postItems(tx, drafts, { skipExistingNumbers: true });
+  async function post(drafts: ItemDraft[], lines: number[], previous: Promise<void> | null): Promise<void> {
+    const prepared = await receivables.prepareItems(tx, drafts);
+    await previous;
+    const inserted = await receivables.writeItems(tx, prepared, { skipExistingNumbers: true });
     if (inserted === drafts.length) return;
     const taken = await findItemIdsByNumber(
       tx,
@@ -112,7 +115,11 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
     }
     const drafts: ItemDraft[] = [];
     const draftLines: number[] = [];
+    let checked = 0;
     for (const { line, fields } of batch) {
+      // Let the event loop answer the database now and then: the chunk being written waits on
+      // replies that a long run of checking would otherwise hold up.
+      if (++checked % 2048 === 0) await new Promise((resume) => setImmediate(resume));
       reader.fields = fields;
       const number = reader.get('invoice_number');
       const accountNumber = reader.get('account_number');
@@ -195,10 +202,11 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
     }
     // Valid rows are posted even when other rows are bad, so that every duplicate is still found;
     // the transaction is rolled back at the end if there was any problem.
-    await pending;
-    pending = post(drafts, draftLines);
-    // Keep a failure from surfacing as an unhandled rejection before the next await.
-    pending.catch(() => {});
+    const previous = writing;
+    writing = post(drafts, draftLines, previous);
+    // Keep a failure from surfacing as an unhandled rejection before it is awaited.
+    writing.catch(() => {});
+    await previous;
   }
 
   for await (const row of args.rows) {
@@ -207,7 +215,7 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
     if (chunk.length >= CHUNK) await flush();
   }
   await flush();
-  await pending;
+  await writing;
   const applied = issues.count === 0 ? await applyCreditMemos(args, links) : 0;
   return {
     rows,

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../core/context.ts';
-import { type BulkColumn, insertColumns } from '../../db/bulk.ts';
+import { type BulkColumn, type PreparedInsert, prepareInsert } from '../../db/bulk.ts';
+import type { DatabaseKind } from '../../db/database.ts';
 import type { AccountRole } from './logic/chart.ts';
 import type { EntryDraft } from './logic/journal-entry.ts';
 
@@ -32,18 +33,17 @@ const LINE_COLUMNS: readonly BulkColumn[] = [
 ];
 
 /**
- * Writes complete entries: all entries' headers in one statement, then all their lines in one
- * statement (the balance trigger checks each statement's lines per entry, so an entry's lines never
- * straddle statements). Callers pass at most a few thousand entries at a time.
+ * Encodes complete entries for writing: all entries' headers in one statement, then all their lines
+ * in one statement (the balance trigger checks each statement's lines per entry, so an entry's lines
+ * never straddle statements). Callers pass at most some thousands of entries at a time.
  */
-export async function insertEntries(
-  ex: Executor,
+export function prepareEntries(
   tenantId: number,
   actor: string,
   entries: readonly EntryDraft[],
   accountId: (entityId: string, role: AccountRole) => string,
-): Promise<void> {
-  if (entries.length === 0) return;
+  engine?: DatabaseKind,
+): PreparedInsert[] {
   // One array per column, in ENTRY_COLUMNS and LINE_COLUMNS order.
   const eTenant: unknown[] = [];
   const eId: unknown[] = [];
@@ -92,31 +92,20 @@ export async function insertEntries(
       lReceipt.push(line.receiptId ?? null);
     }
   }
-  await insertColumns(ex, 'journal_entries', ENTRY_COLUMNS, [
-    eTenant,
-    eId,
-    eEntity,
-    eDate,
-    eSourceType,
-    eSourceId,
-    eDescription,
-    eReversalOf,
-    eImport,
-    eActor,
-  ]);
-  await insertColumns(ex, 'journal_lines', LINE_COLUMNS, [
-    lTenant,
-    lEntry,
-    lNo,
-    lEntity,
-    lAccount,
-    lDate,
-    lCurrency,
-    lAmount,
-    lCustomer,
-    lItem,
-    lReceipt,
-  ]);
+  return [
+    prepareInsert(
+      'journal_entries',
+      ENTRY_COLUMNS,
+      [eTenant, eId, eEntity, eDate, eSourceType, eSourceId, eDescription, eReversalOf, eImport, eActor],
+      { engine },
+    ),
+    prepareInsert(
+      'journal_lines',
+      LINE_COLUMNS,
+      [lTenant, lEntry, lNo, lEntity, lAccount, lDate, lCurrency, lAmount, lCustomer, lItem, lReceipt],
+      { engine },
+    ),
+  ];
 }
 
 export async function findAccounts(

@@ -2,14 +2,21 @@ import { sql } from 'kysely';
 import type { Executor, ServiceContext } from '../../core/context.ts';
 import { newId } from '../../core/ids.ts';
 import type { LocalDate } from '../../core/local-date.ts';
+import { type PreparedInsert, runInserts } from '../../db/bulk.ts';
 import { withDbErrors } from '../../db/db-errors.ts';
 import { ledgerError } from './ledger.errors.ts';
-import { findAccountBalances, findAccounts, findEntryWithLines, insertEntries } from './ledger.repo.ts';
+import { findAccountBalances, findAccounts, findEntryWithLines, prepareEntries } from './ledger.repo.ts';
 import { buildReversal } from './logic/build-reversal.ts';
 import { ACCOUNT_ROLES, type AccountRole, DEFAULT_CHART } from './logic/chart.ts';
 import { assertBalanced, type EntryDraft, type PostingLine } from './logic/journal-entry.ts';
 
 export type LedgerService = ReturnType<typeof createLedgerService>;
+
+/** Entries checked and encoded by `prepare`, ready for `write`. */
+export interface PreparedPosting {
+  readonly entries: number;
+  readonly inserts: readonly PreparedInsert[];
+}
 
 /**
  * The general ledger as the AR subledger sees it: a chart per entity, balanced entries that are
@@ -35,6 +42,45 @@ export function createLedgerService(ctx: ServiceContext) {
     }
     charts.set(entityId, chart);
     return chart;
+  }
+
+  /**
+   * The first half of `post`: checks that each entry balances per currency and encodes the
+   * entries' rows, without writing them. A caller posting batch after batch prepares the next
+   * batch while the database writes this one.
+   */
+  async function prepare(ex: Executor, entries: readonly EntryDraft[]): Promise<PreparedPosting> {
+    if (entries.length === 0) return { entries: 0, inserts: [] };
+    for (const entry of entries) assertBalanced(entry);
+    const entityIds = [...new Set(entries.map((e) => e.entityId))];
+    const resolved = new Map<string, Map<AccountRole, string>>();
+    for (const id of entityIds) resolved.set(id, await chartFor(ex, id));
+    const inserts = prepareEntries(
+      tenantId,
+      ctx.actor,
+      entries,
+      (entityId, role) => {
+        const id = resolved.get(entityId)?.get(role);
+        if (!id) throw ledgerError('ledger.account_missing', `entity ${entityId} has no ${role} account`);
+        return id;
+      },
+      ctx.database.kind,
+    );
+    return { entries: entries.length, inserts };
+  }
+
+  /**
+   * The second half of `post`: writes a prepared posting, then `after` (rows that go with the
+   * posting, such as the subledger's items) in the same round trip where the engine allows.
+   * Returns how many rows each of `after` inserted.
+   */
+  async function write(
+    ex: Executor,
+    posting: PreparedPosting,
+    after: readonly PreparedInsert[] = [],
+  ): Promise<number[]> {
+    const counts = await withDbErrors(() => runInserts(ex, [...posting.inserts, ...after]));
+    return counts.slice(posting.inserts.length);
   }
 
   return {
@@ -64,19 +110,12 @@ export function createLedgerService(ctx: ServiceContext) {
      * database's trigger; a locked period refuses the posting.
      */
     async post(ex: Executor, entries: readonly EntryDraft[]): Promise<void> {
-      if (entries.length === 0) return;
-      for (const entry of entries) assertBalanced(entry);
-      const entityIds = [...new Set(entries.map((e) => e.entityId))];
-      const resolved = new Map<string, Map<AccountRole, string>>();
-      for (const id of entityIds) resolved.set(id, await chartFor(ex, id));
-      await withDbErrors(() =>
-        insertEntries(ex, tenantId, ctx.actor, entries, (entityId, role) => {
-          const id = resolved.get(entityId)?.get(role);
-          if (!id) throw ledgerError('ledger.account_missing', `entity ${entityId} has no ${role} account`);
-          return id;
-        }),
-      );
+      await write(ex, await prepare(ex, entries));
     },
+
+    prepare,
+
+    write,
 
     /** Posts the reversal of an entry, dated `date`. An entry can be reversed once. */
     async reverse(ex: Executor, entryId: string, date: LocalDate, reason: string): Promise<EntryDraft> {

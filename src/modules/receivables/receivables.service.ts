@@ -3,10 +3,15 @@ import type { CurrencyCode } from '../../core/currency.ts';
 import { newId } from '../../core/ids.ts';
 import type { LocalDate } from '../../core/local-date.ts';
 import { formatAmount } from '../../core/money.ts';
-import { anyText } from '../../db/bulk.ts';
+import { anyText, type PreparedInsert } from '../../db/bulk.ts';
 import type { ApplicationKind, ApplicationStatus } from '../../db/schema.ts';
 import { recordAudit } from '../audit/index.ts';
-import { createLedgerService, type EntryDraft, type LedgerService } from '../ledger/index.ts';
+import {
+  createLedgerService,
+  type EntryDraft,
+  type LedgerService,
+  type PreparedPosting,
+} from '../ledger/index.ts';
 import { buildApplicationPostings, type PostedRow } from './logic/build-application-postings.ts';
 import { buildItemPostings } from './logic/build-item-postings.ts';
 import { buildReceiptPostings } from './logic/build-receipt-postings.ts';
@@ -23,6 +28,7 @@ import {
   insertReceipts,
   lockItems,
   lockReceipts,
+  prepareNewItemsInsert,
   type ReceiptRow,
   reserveNumbers,
   updateItemOpenAmounts,
@@ -37,6 +43,13 @@ export type ItemDraft = Omit<
 };
 
 export type ReceiptDraft = Omit<ReceiptRow, 'unappliedMinor' | 'journalEntryId'>;
+
+/** Items encoded with their entries by `prepareItems`, ready for `writeItems`. */
+export interface PreparedItems {
+  readonly drafts: readonly ItemDraft[];
+  readonly posting: PreparedPosting;
+  readonly items: PreparedInsert;
+}
 
 export interface BatchProblem {
   readonly index: number;
@@ -73,57 +86,68 @@ export function createReceivablesService(
     drafts: readonly ItemDraft[],
     options: { skipExistingNumbers?: boolean } = {},
   ): Promise<number> {
+    return writeItems(ex, await prepareItems(ex, drafts), options);
+  }
+
+  /**
+   * The first half of `postItems`: builds the drafts' entries (checked to balance) and encodes
+   * entries, lines and items, without writing anything. An import prepares its next batch while
+   * the database writes the previous one.
+   */
+  async function prepareItems(ex: Executor, drafts: readonly ItemDraft[]): Promise<PreparedItems> {
+    // Drafts by entity, then issue date: one entry each.
+    const groups = new Map<string, Map<string, ItemDraft[]>>();
+    for (const d of drafts) {
+      let byDate = groups.get(d.entityId);
+      if (!byDate) {
+        byDate = new Map();
+        groups.set(d.entityId, byDate);
+      }
+      const group = byDate.get(d.issueDate);
+      if (group) group.push(d);
+      else byDate.set(d.issueDate, [d]);
+    }
+    const items: ItemDraft[] = [];
+    const entryIds: string[] = [];
+    const entries: EntryDraft[] = [];
+    for (const byDate of groups.values()) {
+      for (const group of byDate.values()) {
+        const entryId = newId('journalEntry');
+        entries.push(buildItemPostings(group, { id: entryId, importId: group[0]?.importId ?? null }));
+        for (const d of group) {
+          items.push(d);
+          entryIds.push(entryId);
+        }
+      }
+    }
+    return {
+      drafts,
+      posting: await ledger.prepare(ex, entries),
+      items: prepareNewItemsInsert(tenantId, items, entryIds, ctx.database.kind),
+    };
+  }
+
+  /** The second half of `postItems`: writes prepared items and their entries; returns how many items. */
+  async function writeItems(
+    ex: Executor,
+    prepared: PreparedItems,
+    options: { skipExistingNumbers?: boolean } = {},
+  ): Promise<number> {
+    const { drafts } = prepared;
     if (drafts.length === 0) return 0;
-    let fresh = drafts;
     if (options.skipExistingNumbers) {
       const taken = await findTakenNumbers(
         ex,
         tenantId,
         drafts.map((d) => d.number),
       );
-      if (taken.size > 0) fresh = drafts.filter((d) => !taken.has(d.number));
-      if (fresh.length === 0) return 0;
-    }
-    const groups = new Map<string, ItemDraft[]>();
-    for (const d of fresh) {
-      const key = `${d.entityId}|${d.issueDate}`;
-      const group = groups.get(key);
-      if (group) group.push(d);
-      else groups.set(key, [d]);
-    }
-    const rows: ItemRow[] = [];
-    const entries: EntryDraft[] = [];
-    for (const group of groups.values()) {
-      const entryId = newId('journalEntry');
-      entries.push(buildItemPostings(group, { id: entryId, importId: group[0]?.importId ?? null }));
-      for (const d of group) {
-        rows.push({
-          id: d.id,
-          entityId: d.entityId,
-          customerId: d.customerId,
-          type: d.type,
-          number: d.number,
-          issueDate: d.issueDate,
-          dueDate: d.dueDate,
-          currency: d.currency,
-          amountMinor: d.amountMinor,
-          openMinor: d.amountMinor,
-          terms: d.terms,
-          discountPercent: d.discountPercent,
-          discountUntil: d.discountUntil,
-          poNumber: d.poNumber,
-          reference: d.reference,
-          description: d.description,
-          billToPartyId: d.billToPartyId,
-          reasonCode: d.reasonCode ?? null,
-          originApplicationId: null,
-          journalEntryId: entryId,
-          importId: d.importId,
-        });
+      if (taken.size > 0) {
+        const fresh = drafts.filter((d) => !taken.has(d.number));
+        return fresh.length === 0 ? 0 : writeItems(ex, await prepareItems(ex, fresh));
       }
     }
-    await ledger.post(ex, entries);
-    return insertItems(ex, tenantId, rows);
+    const [inserted] = await ledger.write(ex, prepared.posting, [prepared.items]);
+    return inserted ?? 0;
   }
 
   /** Books money received: cash against unapplied cash, one entry per receipt. */
@@ -509,7 +533,7 @@ export function createReceivablesService(
     return { reversalIds: reversalRows.map((r) => r.id), entryIds };
   }
 
-  return { postItems, postReceipts, applyBatches, reverseApplications };
+  return { postItems, prepareItems, writeItems, postReceipts, applyBatches, reverseApplications };
 }
 
 export type { ApplicationKind, ApplicationStatus, ItemState, ItemType, ReceiptState };

@@ -40,6 +40,10 @@ export interface ParsedInvoiceRow {
 
 export type ColumnProblem = { readonly column: string; readonly message: string };
 
+const DOCUMENT_TYPES: ReadonlyMap<string, DocumentType> = new Map(
+  (['invoice', 'credit_memo', 'debit_memo'] as const).map((t) => [t, t]),
+);
+
 /**
  * Reads one row of the invoices format (INTERCHANGE.md §2.3) given its customer's defaults. Pure:
  * returns the document or every problem with the column it is in.
@@ -50,7 +54,7 @@ export function parseInvoiceRow(
 ): { ok: true; value: ParsedInvoiceRow } | { ok: false; problems: ColumnProblem[] } {
   const problems: ColumnProblem[] = [];
   const typeText = row.get('type').toLowerCase() || 'invoice';
-  const type = (['invoice', 'credit_memo', 'debit_memo'] as const).find((t) => t === typeText);
+  const type = DOCUMENT_TYPES.get(typeText);
   if (!type)
     problems.push({
       column: 'type',
@@ -58,7 +62,7 @@ export function parseInvoiceRow(
     });
 
   const issueText = row.get('issue_date');
-  const issueDate = isLocalDate(issueText) ? issueText : null;
+  const issueDate = isDate(issueText) ? issueText : null;
   if (!issueDate) {
     problems.push({
       column: 'issue_date',
@@ -103,7 +107,7 @@ export function parseInvoiceRow(
   let dueDate: LocalDate | null = null;
   const dueText = row.get('due_date');
   if (dueText) {
-    if (!isLocalDate(dueText))
+    if (!isDate(dueText))
       problems.push({ column: 'due_date', message: `"${dueText}" is not a date (YYYY-MM-DD)` });
     else if (issueDate && dueText < issueDate) {
       problems.push({ column: 'due_date', message: `${dueText} is before the issue date ${issueDate}` });
@@ -142,16 +146,28 @@ export function parseInvoiceRow(
   };
 }
 
-// A file names a handful of terms and a few hundred issue dates over and over: parsing each terms
-// text once and working out each (terms, issue date) pair once keeps a million-row import from
-// redoing the same calendar arithmetic. Both memos are bounded; the functions stay pure.
+// A file names a handful of terms and a few hundred dates over and over: checking each date text
+// once, parsing each terms text once and working out each (terms, issue date) pair once keeps a
+// million-row import from redoing the same calendar arithmetic. The memos are bounded; the
+// functions stay pure.
 const MEMO_LIMIT = 4096;
 const termsMemo = new Map<string, PaymentTerms | string>();
+const datesValid = new Map<string, boolean>();
 const datesMemo = new WeakMap<PaymentTerms, Map<string, TermDates>>();
 
 interface TermDates {
   readonly due: LocalDate;
   readonly discountUntil: LocalDate | null;
+}
+
+function isDate(text: string): text is LocalDate {
+  let valid = datesValid.get(text);
+  if (valid === undefined) {
+    valid = isLocalDate(text);
+    if (datesValid.size >= MEMO_LIMIT) datesValid.clear();
+    datesValid.set(text, valid);
+  }
+  return valid;
 }
 
 /** The terms `text` names, or the message saying why it names none. */

@@ -1,0 +1,46 @@
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+/**
+ * The text of a PDF as a reader extracts it (Mozilla's pdf.js): one string per page, the text runs
+ * of each line joined by single spaces and lines by newlines. Tests assert on what a person would read,
+ * not on how the writer laid it out.
+ */
+export async function extractPdfText(bytes: Uint8Array): Promise<string[]> {
+  const doc = await getDocument({
+    data: new Uint8Array(bytes),
+    useSystemFonts: false,
+    isEvalSupported: false,
+    verbosity: 0,
+  }).promise;
+  try {
+    const pages: string[] = [];
+    for (let p = 1; p <= doc.numPages; p++) {
+      const page = await doc.getPage(p);
+      const content = await page.getTextContent();
+      const lines = new Map<number, { x: number; s: string }[]>();
+      for (const item of content.items) {
+        if (!('str' in item) || item.str === '') continue;
+        const y = Math.round(item.transform[5] as number);
+        const runs = lines.get(y) ?? [];
+        runs.push({ x: item.transform[4] as number, s: item.str });
+        lines.set(y, runs);
+      }
+      pages.push(
+        [...lines.entries()]
+          .sort((a, b) => b[0] - a[0])
+          .map(([, runs]) =>
+            runs
+              .sort((a, b) => a.x - b.x)
+              .map((r) => r.s.trim())
+              .filter((s) => s !== '')
+              .join(' ')
+              .replace(/\s+/g, ' '),
+          )
+          .join('\n'),
+      );
+    }
+    return pages;
+  } finally {
+    await doc.destroy();
+  }
+}
