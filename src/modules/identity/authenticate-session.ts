@@ -5,9 +5,13 @@ import { buildPrincipal } from './logic/build-principal.ts';
 import { parseSessionCookie } from './logic/credential-format.ts';
 import { isRole, type Principal } from './logic/roles.ts';
 import { secretMatches } from './logic/secrets.ts';
+import { TouchThrottle } from './logic/touch-throttle.ts';
 
 /** last_seen_at is written at most this often, so that each request does not write. */
 export const TOUCH_INTERVAL_MS = 60_000;
+
+/** One write per session or token per interval per process (logic/touch-throttle.ts). */
+export const touches = new TouchThrottle(TOUCH_INTERVAL_MS);
 
 /**
  * The principal of a session cookie, with the session's CSRF hash (for `checkCsrf`); null for a
@@ -25,7 +29,10 @@ export async function authenticateSession(
   const now = clock.now();
   if (row.revoked_at !== null || row.expires_at.getTime() <= now.getTime()) return null;
   if (row.status !== 'active' || !isRole(row.role)) return null;
-  if (now.getTime() - row.last_seen_at.getTime() >= TOUCH_INTERVAL_MS) {
+  if (
+    now.getTime() - row.last_seen_at.getTime() >= TOUCH_INTERVAL_MS &&
+    touches.claim(`s:${parts.tenantId}:${parts.id}`, now.getTime())
+  ) {
     await database.db
       .updateTable('sessions')
       .set({ last_seen_at: now })

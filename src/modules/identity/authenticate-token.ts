@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/clock.ts';
 import type { Database } from '../../db/database.ts';
-import { TOUCH_INTERVAL_MS } from './authenticate-session.ts';
+import { TOUCH_INTERVAL_MS, touches } from './authenticate-session.ts';
 import { findTokenWithUser } from './identity.repo.ts';
 import { buildPrincipal } from './logic/build-principal.ts';
 import { parseApiToken } from './logic/credential-format.ts';
@@ -24,7 +24,10 @@ export async function authenticateToken(
   const now = clock.now();
   if (row.revoked_at !== null || row.expires_at.getTime() <= now.getTime()) return null;
   if (row.status !== 'active' || !isRole(row.role)) return null;
-  if (row.last_used_at === null || now.getTime() - row.last_used_at.getTime() >= TOUCH_INTERVAL_MS) {
+  if (
+    (row.last_used_at === null || now.getTime() - row.last_used_at.getTime() >= TOUCH_INTERVAL_MS) &&
+    touches.claim(`t:${parts.tenantId}:${parts.id}`, now.getTime())
+  ) {
     await database.db
       .updateTable('api_tokens')
       .set({ last_used_at: now })
