@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { ServiceContext } from '../../core/context.ts';
 import type { CurrencyCode } from '../../core/currency.ts';
 import type { LocalDate } from '../../core/local-date.ts';
 import {
@@ -76,16 +75,6 @@ const placementView = (p: Placement) => ({
 
 const ZCode = z.object({ code: z.string().min(1).max(32) });
 
-/**
- * A request runs as `arbor_app` under row-level security, and PostgreSQL refuses `COPY … FROM STDIN`
- * on such tables ("COPY FROM not supported with row-level security"), which the bulk writer uses on a
- * server (src/db/bulk.ts). Until the request's database says so itself, the postings this route makes
- * (receipts, applications, journal lines) go by INSERT, as on the embedded engine.
- */
-const insertOnly = (ctx: ServiceContext): ServiceContext => ({
-  ...ctx,
-  database: { ...ctx.database, kind: 'pglite' },
-});
 const ZPlacementId = z.object({ id: z.string().min(1).max(64) });
 
 export const agencyRoutes = [
@@ -341,7 +330,7 @@ export const agencyRoutes = [
     }),
     async handler(c, { body }, ctx) {
       const r = await recordRecoveries(
-        insertOnly(ctx),
+        ctx,
         body.recoveries.map((l, i) => ({
           line: i + 1,
           date: l.date,

@@ -186,6 +186,46 @@ describe('imports', () => {
     ]);
   });
 
+  it('reports every invoice number already taken, wherever the numbers of the file fall among the taken ones', async () => {
+    const numbers = Array.from({ length: 40 }, (_, i) => `N-${String(i + 1).padStart(4, '0')}`);
+    await importCsv(
+      t.ctx,
+      'invoices',
+      csv([
+        'invoice_number,account_number,issue_date,amount',
+        ...numbers.map((n) => `${n},B1,2026-06-03,1.00`),
+      ]),
+    );
+    const items = await count('items');
+    const lines = await count('journal_lines');
+    // Two taken numbers among new ones, six items between its first and last number (found by one
+    // range); then a file whose first and last numbers span all forty (looked up one by one).
+    for (const file of [
+      ['N-0035', 'N-0100', 'N-0038', 'N-0041'],
+      ['N-0000', 'N-0020', 'N-9999'],
+    ]) {
+      const e = await failure(
+        importCsv(
+          t.ctx,
+          'invoices',
+          csv([
+            'invoice_number,account_number,issue_date,amount',
+            ...file.map((n) => `${n},B1,2026-06-04,2.00`),
+          ]),
+          'taken.csv',
+        ),
+      );
+      const taken = file.flatMap((n, i) =>
+        numbers.includes(n) ? [`taken.csv:${i + 2}: invoice_number: "${n}" already exists`] : [],
+      );
+      expect(e.issues.map((i) => `${i.file}:${i.line}: ${i.column}: ${i.message}`)).toEqual(
+        taken.map((m) => expect.stringContaining(m)),
+      );
+    }
+    expect(await count('items')).toBe(items);
+    expect(await count('journal_lines')).toBe(lines);
+  });
+
   it('applies a credit memo to its invoice up to the open amount, the rest stays a credit', async () => {
     await importCsv(
       t.ctx,

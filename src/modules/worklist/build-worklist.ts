@@ -9,7 +9,6 @@ import {
   type CollectionsFacts,
   type ContactFact,
   DEFAULT_POLICY,
-  maxStateGain,
   type ScoringPolicy,
   scoreAccount,
   type TaskFact,
@@ -24,6 +23,7 @@ import {
   findNewestRiskModel,
   findPlacingAgencies,
   findRecentCalls,
+  findScopeCustomerIds,
   findUnappliedCash,
   type TaskRow,
 } from './worklist.repo.ts';
@@ -71,11 +71,7 @@ export interface Worklist {
   readonly date: LocalDate;
   readonly collector: string | null;
   readonly model: ModelInfo;
-  /**
-   * Accounts that made the list before the limit (score above zero, or a task due). Accounts too far
-   * down to be fully scored count by their score before disputes, so one that a dispute would route
-   * off the list can still be counted here.
-   */
+  /** Accounts that made the list before the limit (score above zero, or a task due). */
   readonly candidates: number;
   readonly rows: WorklistRow[];
 }
@@ -106,15 +102,24 @@ export async function scoreAccounts(
     scope: CustomerScope;
     tasksDueBy: LocalDate | null;
     taskCollector: string | null;
-    /**
-     * Only the best `keep` rows (and those with tasks) are needed: the collections state is then read
-     * for the accounts that could still make it, not for all (see `boundedStates`).
-     */
-    keep?: number;
   },
-): Promise<{ model: RiskModel; rows: ScoredRow[]; unscored: number }> {
+): Promise<{ model: RiskModel; rows: ScoredRow[] }> {
   const { day, scope } = args;
   const policy: ScoringPolicy = { ...DEFAULT_POLICY, risk: BUILT_IN_MODEL.settings };
+  // On a server with a pool (the command line, jobs), the collections state is read on a connection
+  // of its own while the transaction below computes the balances: the two halves overlap. It is
+  // read outside the snapshot, which is fine for what it is (promises, disputes, holds are not money).
+  // Inside a request (already a transaction, one connection) or on the embedded engine, it is read
+  // in turn, in the transaction.
+  const early =
+    ctx.database.kind === 'postgres' && !ctx.database.db.isTransaction
+      ? findScopeCustomerIds(ctx.database.db, ctx.tenantId, scope).then(async (ids) => ({
+          covered: new Set(ids),
+          states: await loadCollectionsStates(ctx.database.db, ctx.tenantId, ids, day),
+        }))
+      : null;
+  // A failure is reported where it is awaited, not as an unhandled rejection meanwhile.
+  early?.catch(() => {});
   return ctx.database.db
     .transaction()
     .setIsolationLevel('repeatable read')
@@ -234,48 +239,10 @@ export async function scoreAccounts(
       const load = async (ids: readonly string[]) => {
         for (const [id, st] of await loadCollectionsStates(tx, ctx.tenantId, ids, day)) states.set(id, st);
       };
-      if (args.keep === undefined) {
-        await load(facts.map((f) => f.customer_id));
-        return {
-          model,
-          rows: facts.map((f) => scoreRow(f, states.get(f.customer_id) ?? EMPTY_STATE)),
-          unscored: 0,
-        };
-      }
-      // Scored without the collections state first, a row's score can only grow by the state's
-      // multipliers (broken promises, promises past their date): at most maxStateGain times. So
-      // the state is read in batches, best bound first, until no row left could beat the
-      // `keep`-th score found; rows with tasks are always read (they are listed whatever the limit).
-      const bounds = facts
-        .map((f) => ({ f, bound: scoreRow(f, EMPTY_STATE).score * maxStateGain(policy) }))
-        .sort((a, b) => b.bound - a.bound);
-      const withTasks = bounds.filter((b) => tasksOf.has(b.f.customer_id));
-      const rest = bounds.filter((b) => !tasksOf.has(b.f.customer_id));
-      await load(withTasks.map((b) => b.f.customer_id));
-      const rows: ScoredRow[] = withTasks.map((b) =>
-        scoreRow(b.f, states.get(b.f.customer_id) ?? EMPTY_STATE),
-      );
-      const best: number[] = [];
-      let next = 0;
-      const BATCH = 500;
-      while (next < rest.length) {
-        const kth = best.length >= args.keep ? (best[args.keep - 1] ?? 0) : -1;
-        // (A cent of slack: scores are rounded to cents.)
-        if (kth >= 0 && (rest[next]?.bound ?? 0) + 0.01 < kth) break;
-        const batch = rest.slice(next, next + BATCH);
-        next += batch.length;
-        await load(batch.map((b) => b.f.customer_id));
-        for (const b of batch) {
-          const row = scoreRow(b.f, states.get(b.f.customer_id) ?? EMPTY_STATE);
-          rows.push(row);
-          if (row.score > 0) best.push(row.score);
-        }
-        best.sort((x, y) => y - x);
-        best.length = Math.min(best.length, args.keep);
-      }
-      // Rows never read cannot make the list; they still count as candidates when they have a score.
-      const unscored = rest.slice(next).filter((b) => b.bound > 0).length;
-      return { model, rows, unscored };
+      const read = early ? await early : null;
+      if (read) for (const [id, st] of read.states) states.set(id, st);
+      await load(facts.map((f) => f.customer_id).filter((id) => !read?.covered.has(id)));
+      return { model, rows: facts.map((f) => scoreRow(f, states.get(f.customer_id) ?? EMPTY_STATE)) };
     });
 }
 
@@ -346,14 +313,10 @@ function toAccountFacts(f: AccountFactsRow, unapplied: bigint, model: RiskModel)
   };
 }
 
-/**
- * Orders by score (then account number); keeps the top `limit` plus every account with a task due.
- * `unscored`: accounts with a score that were never fully scored because they could not make the list.
- */
+/** Orders by score (then account number); keeps the top `limit` plus every account with a task due. */
 export function rankRows(
   rows: readonly ScoredRow[],
   limit: number,
-  unscored = 0,
 ): { candidates: number; rows: WorklistRow[] } {
   const listed = rows.filter((r) => r.score > 0 || r.tasks.length > 0);
   listed.sort((a, b) =>
@@ -373,7 +336,7 @@ export function rankRows(
     const { openPromisesDue: _due, openPromisesOverdue: _overdue, ...row } = r;
     out.push({ rank: out.length + 1, ...row });
   }
-  return { candidates: listed.length + unscored, rows: out };
+  return { candidates: listed.length, rows: out };
 }
 
 /**
@@ -386,14 +349,13 @@ export async function buildWorklist(ctx: ServiceContext, options: WorklistOption
   if (!Number.isInteger(limit) || limit < 1)
     throw worklistError('worklist.invalid_option', `the limit must be a positive whole number, not ${limit}`);
   const collector = options.collector ?? null;
-  const { model, rows, unscored } = await scoreAccounts(ctx, {
+  const { model, rows } = await scoreAccounts(ctx, {
     day,
     scope: collector === null ? null : { collector },
     tasksDueBy: day,
     taskCollector: collector,
-    keep: limit,
   });
-  const ranked = rankRows(rows, limit, unscored);
+  const ranked = rankRows(rows, limit);
   return {
     date: day,
     collector,

@@ -229,6 +229,18 @@ export async function findDueTasks(
   return r.rows;
 }
 
+/** The ids of the customers in scope. */
+export async function findScopeCustomerIds(
+  ex: Executor,
+  tenantId: number,
+  scope: CustomerScope,
+): Promise<string[]> {
+  if (scope !== null && 'customerIds' in scope) return [...scope.customerIds];
+  let q = ex.selectFrom('customers').select('id').where('tenant_id', '=', tenantId);
+  if (scope !== null) q = q.where('collector', '=', scope.collector);
+  return (await q.execute()).map((r) => r.id);
+}
+
 export interface CustomerRow {
   id: string;
   account_number: string;

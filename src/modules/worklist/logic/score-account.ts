@@ -141,18 +141,6 @@ export const DEFAULT_POLICY: Omit<ScoringPolicy, 'risk'> = {
   callBlocked: 0.2,
 };
 
-/**
- * The most the collections state can multiply a score by (broken promises at the cap, promises past
- * their date); disputes, plans and the rest only lower it. Used to skip reading the state of accounts
- * that cannot reach the top of the list.
- */
-export function maxStateGain(policy: ScoringPolicy): number {
-  return (
-    (1 + policy.brokenPromiseStep * policy.brokenPromiseCap) *
-    Math.max(1, policy.promiseOverdue, policy.promiseImminent, policy.promiseComing)
-  );
-}
-
 export interface ScoredAccount {
   readonly score: number;
   /** The collectible amount expected to stay unpaid without action (an estimate, rounded to minor units). */
