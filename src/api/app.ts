@@ -33,7 +33,7 @@ export const OPENAPI_INFO = {
 export function createApp(deps: ApiDeps, routes: readonly ApiRoute[] = ROUTES): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({
     // A request that fails its zod schema: 400 naming each field.
-    defaultHook: (result, c) => {
+    defaultHook: (result) => {
       if (result.success) return;
       const issues = result.error.issues.map((i) => ({
         column: i.path.join('.') || '(body)',

@@ -5,7 +5,7 @@ import { ensureAdminUser } from '../../modules/identity/index.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
-import { clockFromEnv, openContext } from '../runtime.ts';
+import { openContext } from '../runtime.ts';
 
 const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
 
