@@ -22,6 +22,11 @@ export async function startServer(
     );
     (s as Server).once('error', reject);
   });
+  // Clients and proxies keep connections open between requests; Node's 5 s default closes them
+  // while a client may be sending the next request on it (ECONNRESET). Longer than common client
+  // and load-balancer idle timeouts (60 s), so the client closes first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | null = null;
