@@ -13,6 +13,11 @@ import type {
 import type { ActivityKind, CustomerSummary, TaskStatus } from './contract.ts';
 import type { CashRow } from './logic/cash-payments.ts';
 
+/** The row's customer is collected by `collector` (an analyst's portfolio); `alias` names the row's table. */
+const inPortfolio = (alias: string, collector: string) =>
+  sql<boolean>`exists (select 1 from customers c where c.tenant_id = ${sql.ref(`${alias}.tenant_id`)}
+    and c.id = ${sql.ref(`${alias}.customer_id`)} and c.collector = ${collector})`;
+
 /**
  * SQL of the collections module, and nothing else: no rules here. Every statement names its tenant
  * (row-level security would catch one that forgot, ADR 0011).
@@ -363,19 +368,7 @@ export async function findTasks(
   if (filter.assignee !== undefined) q = q.where('a.assigned_to', '=', filter.assignee);
   if (filter.dueBy !== undefined) q = q.where('a.due_date', '<=', filter.dueBy);
   if (filter.customerId !== undefined) q = q.where('a.customer_id', '=', filter.customerId);
-  if (filter.portfolioOf !== undefined) {
-    const collector = filter.portfolioOf;
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('customers as c')
-          .select('c.id')
-          .whereRef('c.tenant_id', '=', 'a.tenant_id')
-          .whereRef('c.id', '=', 'a.customer_id')
-          .where('c.collector', '=', collector),
-      ),
-    );
-  }
+  if (filter.portfolioOf !== undefined) q = q.where(inPortfolio('a', filter.portfolioOf));
   const after = filter.after;
   if (after)
     q = q.where((eb) =>
@@ -480,19 +473,7 @@ export async function findPromises(
   if (filter.status !== undefined) q = q.where('p.status', '=', filter.status);
   if (filter.madeOnOrBefore !== undefined) q = q.where('p.made_on', '<=', filter.madeOnOrBefore);
   if (filter.after !== undefined) q = q.where('p.id', '>', filter.after);
-  if (filter.portfolioOf !== undefined) {
-    const collector = filter.portfolioOf;
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('customers as c')
-          .select('c.id')
-          .whereRef('c.tenant_id', '=', 'p.tenant_id')
-          .whereRef('c.id', '=', 'p.customer_id')
-          .where('c.collector', '=', collector),
-      ),
-    );
-  }
+  if (filter.portfolioOf !== undefined) q = q.where(inPortfolio('p', filter.portfolioOf));
   if (filter.limit !== undefined) q = q.limit(filter.limit);
   if (filter.lock) q = q.forUpdate();
   return (await q.execute()) as PromiseRow[];
@@ -786,19 +767,7 @@ export async function findDisputes(
   if (filter.customerIds !== undefined) q = q.where('d.customer_id', '=', anyText(filter.customerIds));
   if (filter.withApproval) q = q.where('d.approval_id', 'is not', null);
   if (filter.after !== undefined) q = q.where('d.id', '>', filter.after);
-  if (filter.portfolioOf !== undefined) {
-    const collector = filter.portfolioOf;
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('customers as c')
-          .select('c.id')
-          .whereRef('c.tenant_id', '=', 'd.tenant_id')
-          .whereRef('c.id', '=', 'd.customer_id')
-          .where('c.collector', '=', collector),
-      ),
-    );
-  }
+  if (filter.portfolioOf !== undefined) q = q.where(inPortfolio('d', filter.portfolioOf));
   if (filter.limit !== undefined) q = q.limit(filter.limit);
   if (filter.lock) q = q.forUpdate();
   return (await q.execute()) as DisputeRow[];
@@ -846,19 +815,7 @@ export async function findHoldsInForce(
     .orderBy('h.placed_at')
     .orderBy('h.id');
   if (filter.customerIds !== undefined) q = q.where('h.customer_id', '=', anyText(filter.customerIds));
-  if (filter.portfolioOf !== undefined) {
-    const collector = filter.portfolioOf;
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('customers as c')
-          .select('c.id')
-          .whereRef('c.tenant_id', '=', 'h.tenant_id')
-          .whereRef('c.id', '=', 'h.customer_id')
-          .where('c.collector', '=', collector),
-      ),
-    );
-  }
+  if (filter.portfolioOf !== undefined) q = q.where(inPortfolio('h', filter.portfolioOf));
   if (filter.lock) q = q.forUpdate();
   return await q.execute();
 }
