@@ -3,7 +3,6 @@ import type { RouteConfig } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { ServiceContext } from '../core/context.ts';
 import { DeferredAudit, flushDeferredAudit, withAuditContext } from '../modules/audit/index.ts';
@@ -231,9 +230,4 @@ export async function runUnitOfWork(
       throw e;
     }
   }
-}
-
-/** Reads one row of the current tenant in a fresh request transaction (tests, health). */
-export async function ping(deps: ApiDeps): Promise<void> {
-  await sql`select 1`.execute(deps.database.db);
 }
