@@ -266,8 +266,8 @@ function relabel(error: unknown, upload: Upload): unknown {
 /**
  * Runs the import as the request's unit of work over the uploaded file, then removes the file. An
  * Idempotency-Key is honoured: the unit of work hashes the request body, which here is the file.
- * Maintenance the import asks for after a large load (ANALYZE, VACUUM) cannot run inside the
- * request's transaction, so it runs once that has committed.
+ * Maintenance the import asks for after a large load (ANALYZE, VACUUM) runs once the request has
+ * committed (runUnitOfWork).
  */
 async function importUpload(
   c: Context<ApiEnv>,
@@ -275,37 +275,13 @@ async function importUpload(
   run: (ctx: ServiceContext) => Promise<unknown>,
 ): Promise<Response> {
   const { deps } = c.get('app');
-  const maintenance: string[] = [];
   try {
     if (c.req.header('idempotency-key') !== undefined) {
       const bytes = await readFile(upload.path);
       // The body stream is spent (it went to the file); the unit of work reads the cached copy.
       Object.assign(c.req.bodyCache, { arrayBuffer: Promise.resolve(bytes) });
     }
-    const response = await runUnitOfWork(c, deps, async (ctx) => {
-      const deferred: ServiceContext = {
-        ...ctx,
-        database: {
-          ...ctx.database,
-          exec: async (script) => {
-            maintenance.push(script);
-          },
-        },
-      };
-      return json(c, await run(deferred));
-    });
-    for (const script of maintenance) {
-      try {
-        await deps.database.exec(script);
-      } catch (e) {
-        deps.logger.warn('import.maintenance_failed', {
-          requestId: c.get('requestId'),
-          statement: script,
-          error: e instanceof Error ? e.message : String(e),
-        });
-      }
-    }
-    return response;
+    return await runUnitOfWork(c, deps, async (ctx) => json(c, await run(ctx)));
   } catch (e) {
     throw relabel(e, upload);
   } finally {
