@@ -29,6 +29,13 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** Embedded only: start from a dumped data directory (a migrated snapshot, for tests). */
   snapshot?: Blob;
+  /**
+   * Server only: told when an idle pooled connection fails (the server restarted, an administrator
+   * ended the session, the network dropped). The pool discards that connection and opens another
+   * when next needed; the default writes one line to stderr. Without a listener the error would end
+   * the process.
+   */
+  onIdleConnectionError?: (error: Error) => void;
 }
 
 // int8 → BigInt (money is bigint minor units); date → the 'YYYY-MM-DD' string as PostgreSQL wrote it
@@ -104,6 +111,13 @@ async function openServer(url: string, options: OpenDatabaseOptions): Promise<Da
     options: '-c jit=off',
     max: options.poolSize ?? 10,
     types: { getTypeParser: typeParser } as pg.CustomTypesConfig,
+  });
+  pool.on('error', (error) => {
+    if (options.onIdleConnectionError) options.onIdleConnectionError(error);
+    else
+      process.stderr.write(
+        `arbor: an idle connection to ${redactUrl(url)} failed and was discarded: ${error.message}\n`,
+      );
   });
   try {
     const client = await pool.connect();
