@@ -415,7 +415,9 @@ export interface AuditLogTable {
   after: ColumnType<unknown, string | null | undefined, never>;
   request_id: string | null;
   source: string | null;
-  /** Position in the tenant's hash chain (1, 2, …). */
+  /** The tenant's chain (lane) the row belongs to (ADR 0014); 0 for rows written before lanes. */
+  lane: ColumnType<number, number | undefined, never>;
+  /** Position in the lane's hash chain (1, 2, …). */
   seq: bigint | null;
   prev_hash: string | null;
   hash: string | null;
@@ -423,6 +425,8 @@ export interface AuditLogTable {
 
 export interface AuditChainTable {
   tenant_id: number;
+  /** One head per lane (ADR 0014). */
+  lane: ColumnType<number, number | undefined, never>;
   seq: bigint;
   hash: string;
   legacy_rows: ColumnType<bigint, bigint | undefined, bigint>;

@@ -131,7 +131,9 @@ describe('arbor audit', () => {
       'source',
       'prev_hash',
       'hash',
+      'lane',
     ]);
+    expect(rows.every((r) => r.lane === 0)).toBe(true);
     expect(csv.length).toBe(rows.length + 1);
     expect(JSON.parse(csv[1]?.[8] ?? '')).toEqual(rows[0].after);
     // The text that was hashed: keys sorted (jsonb gives them back shortest first).

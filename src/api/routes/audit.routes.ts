@@ -23,6 +23,7 @@ const ZAuditRow = z
     source: z.string().nullable(),
     prevHash: z.string().nullable(),
     hash: z.string().nullable(),
+    lane: z.number().int().openapi({ description: 'the hash chain (lane) the row belongs to (ADR 0014)' }),
   })
   .openapi('AuditRow');
 
@@ -49,9 +50,15 @@ export const auditRoutes = [
             legacyRows: z.string(),
             headSeq: z.string(),
             headHash: z.string().nullable(),
+            lanes: z.array(z.object({ lane: z.number().int(), seq: z.string(), hash: z.string() })),
             failureCount: z.number().int(),
             failures: z.array(
-              z.object({ seq: z.string().nullable(), id: z.string().nullable(), problem: z.string() }),
+              z.object({
+                lane: z.number().int(),
+                seq: z.string().nullable(),
+                id: z.string().nullable(),
+                problem: z.string(),
+              }),
             ),
           }),
           'the verification (ok false names each failure)',
@@ -63,6 +70,7 @@ export const auditRoutes = [
       const report = await verifyAuditChain(ctx);
       return json(c, {
         ...report,
+        lanes: report.lanes.map((l) => ({ ...l, seq: l.seq.toString() })),
         failures: report.failures.map((f) => ({ ...f, seq: f.seq === null ? null : f.seq.toString() })),
       });
     },

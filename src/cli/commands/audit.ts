@@ -43,8 +43,10 @@ export const auditVerifyCommand: Command = {
               legacy_rows: r.legacyRows.toString(),
               head_seq: r.headSeq.toString(),
               head_hash: r.headHash,
+              lanes: r.lanes.map((l) => ({ lane: l.lane, seq: l.seq.toString(), hash: l.hash })),
               failure_count: r.failureCount,
               failures: r.failures.map((f) => ({
+                lane: f.lane,
                 seq: f.seq === null ? null : f.seq.toString(),
                 id: f.id,
                 problem: f.problem,
@@ -60,7 +62,11 @@ export const auditVerifyCommand: Command = {
         );
       } else {
         for (const f of r.failures) {
-          const where = [f.seq === null ? 'no seq' : `seq ${f.seq}`, f.id ? `(${f.id})` : ''].filter(Boolean);
+          const where = [
+            f.lane === 0 ? '' : `lane ${f.lane}`,
+            f.seq === null ? 'no seq' : `seq ${f.seq}`,
+            f.id ? `(${f.id})` : '',
+          ].filter(Boolean);
           out.write(`FAIL  ${where.join(' ')}: ${f.problem}\n`);
         }
         if (r.failureCount > r.failures.length)
@@ -89,6 +95,7 @@ const EXPORT_COLUMNS = [
   'source',
   'prev_hash',
   'hash',
+  'lane',
 ] as const;
 
 /** One row as the export writes it: snake_case, seq as a decimal string, `at` in ISO 8601 UTC. */
@@ -107,6 +114,7 @@ function toExportObject(r: AuditExportRow) {
     source: r.source,
     prev_hash: r.prevHash,
     hash: r.hash,
+    lane: r.lane,
   };
 }
 

@@ -6,6 +6,7 @@ import { collections } from './2026-11-30-05-collections.ts';
 import { dunning } from './2026-11-30-06-dunning.ts';
 import { agencies } from './2026-11-30-07-agencies.ts';
 import { listIndexes } from './2026-11-30-09-list-indexes.ts';
+import { auditLanes } from './2026-11-30-10-audit-lanes.ts';
 
 /** Every migration, in order. Names are date-prefixed and never change once released. */
 export const MIGRATIONS: readonly { name: string; sql: string }[] = [
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: '2026-11-30-06-dunning', sql: dunning },
   { name: '2026-11-30-07-agencies', sql: agencies },
   { name: '2026-11-30-09-list-indexes', sql: listIndexes },
+  { name: '2026-11-30-10-audit-lanes', sql: auditLanes },
 ];

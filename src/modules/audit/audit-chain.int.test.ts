@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import type { ServiceContext } from '../../core/context.ts';
@@ -71,6 +72,7 @@ async function headOf(ctx: ServiceContext) {
     .selectFrom('audit_chain')
     .selectAll()
     .where('tenant_id', '=', ctx.tenantId)
+    .where('lane', '=', 0)
     .executeTakeFirstOrThrow();
 }
 
@@ -100,6 +102,7 @@ describe('the audit hash chain', () => {
       legacyRows: 0n,
       headSeq: 13n,
       headHash: head.hash,
+      lanes: [{ lane: 0, seq: 13n, hash: head.hash }],
       failureCount: 0,
       failures: [],
     });
@@ -117,7 +120,7 @@ describe('the audit hash chain', () => {
     const report = await verifyAuditChain(ctx);
     expect(report.ok).toBe(false);
     expect(report.failures).toEqual([
-      { seq: 6n, id, problem: 'content does not match its hash: the row was changed' },
+      { lane: 0, seq: 6n, id, problem: 'content does not match its hash: the row was changed' },
     ]);
   });
 
@@ -142,7 +145,9 @@ update audit_log set before = '{}' where id = '${c}';`);
     await tamper(`delete from audit_log where tenant_id = ${ctx.tenantId} and seq in (7, 8);`);
     const report = await verifyAuditChain(ctx);
     expect(report).toMatchObject({ ok: false, rows: 11, failureCount: 1 });
-    expect(report.failures).toEqual([{ seq: 7n, id: null, problem: 'rows 7..8 are missing: deleted' }]);
+    expect(report.failures).toEqual([
+      { lane: 0, seq: 7n, id: null, problem: 'rows 7..8 are missing: deleted' },
+    ]);
   });
 
   it('detects the last row deleted', async () => {
@@ -151,7 +156,7 @@ update audit_log set before = '{}' where id = '${c}';`);
     await tamper(`delete from audit_log where tenant_id = ${ctx.tenantId} and seq = 13;`);
     const report = await verifyAuditChain(ctx);
     expect(report.failures).toEqual([
-      { seq: 13n, id: null, problem: 'row 13 is missing at the end of the chain: deleted' },
+      { lane: 0, seq: 13n, id: null, problem: 'row 13 is missing at the end of the chain: deleted' },
     ]);
   });
 
@@ -162,9 +167,15 @@ update audit_log set before = '{}' where id = '${c}';`);
       .updateTable('audit_chain')
       .set({ hash: 'f'.repeat(64) })
       .where('tenant_id', '=', ctx.tenantId)
+      .where('lane', '=', 0)
       .execute();
     expect((await verifyAuditChain(ctx)).failures).toEqual([
-      { seq: 13n, id: await idAt(ctx, 13n), problem: 'the chain head does not hold the last row’s hash' },
+      {
+        lane: 0,
+        seq: 13n,
+        id: await idAt(ctx, 13n),
+        problem: 'the chain head does not hold the last row’s hash',
+      },
     ]);
     // The limit ADR 0013 names: delete the last row and move the head back to the one before, and
     // the chain is consistent again. Only a head hash recorded elsewhere shows it.
@@ -175,7 +186,7 @@ update audit_log set before = '{}' where id = '${c}';`);
       .where('seq', '=', 12n)
       .executeTakeFirstOrThrow();
     await tamper(`delete from audit_log where tenant_id = ${ctx.tenantId} and seq = 13;
-update audit_chain set seq = 12, hash = '${twelve.hash}' where tenant_id = ${ctx.tenantId};`);
+update audit_chain set seq = 12, hash = '${twelve.hash}' where tenant_id = ${ctx.tenantId} and lane = 0;`);
     expect(await verifyAuditChain(ctx)).toMatchObject({ ok: true, headSeq: 12n, headHash: twelve.hash });
   });
 
@@ -205,6 +216,7 @@ update audit_chain set seq = 12, hash = '${twelve.hash}' where tenant_id = ${ctx
         {
           tenant_id: ctx.tenantId,
           id: 'aud_forged',
+          lane: 0,
           seq: 14n,
           at,
           actor: 'mallory',
@@ -231,11 +243,26 @@ update audit_chain set seq = 12, hash = '${twelve.hash}' where tenant_id = ${ctx
     const report = await verifyAuditChain(ctx);
     expect(report).toMatchObject({ ok: false, rows: 16, failureCount: 5 });
     expect(report.failures).toEqual([
-      { seq: 14n, id: 'aud_forged', problem: 'beyond the chain head (13): inserted outside the chain' },
-      { seq: 15n, id: null, problem: 'rows 15..999999 are missing: deleted' },
-      { seq: 1_000_000n, id: 'aud_far', problem: 'beyond the chain head (13): inserted outside the chain' },
-      { seq: 1_000_000n, id: 'aud_far', problem: 'content does not match its hash: the row was changed' },
-      { seq: null, id: 'aud_noseq', problem: 'no position: inserted outside the chain' },
+      {
+        lane: 0,
+        seq: 14n,
+        id: 'aud_forged',
+        problem: 'beyond the chain head (13): inserted outside the chain',
+      },
+      { lane: 0, seq: 15n, id: null, problem: 'rows 15..999999 are missing: deleted' },
+      {
+        lane: 0,
+        seq: 1_000_000n,
+        id: 'aud_far',
+        problem: 'beyond the chain head (13): inserted outside the chain',
+      },
+      {
+        lane: 0,
+        seq: 1_000_000n,
+        id: 'aud_far',
+        problem: 'content does not match its hash: the row was changed',
+      },
+      { lane: 0, seq: null, id: 'aud_noseq', problem: 'no position: inserted outside the chain' },
     ]);
   });
 
@@ -243,7 +270,7 @@ update audit_chain set seq = 12, hash = '${twelve.hash}' where tenant_id = ${ctx
     const ctx = await newTenant();
     await writeChain(ctx);
     const original = await idAt(ctx, 5n);
-    await tamper(`drop index audit_log_seq;
+    await tamper(`drop index audit_log_lane_seq;
 insert into audit_log (tenant_id, id, seq, actor, action, object_type, prev_hash, hash)
   values (${ctx.tenantId}, 'aud_dup', 5, 'mallory', 'x', 'x', 'f', 'e');`);
     try {
@@ -251,6 +278,7 @@ insert into audit_log (tenant_id, id, seq, actor, action, object_type, prev_hash
       expect(report).toMatchObject({ ok: false, rows: 14, failureCount: 1 });
       expect(report.failures).toEqual([
         {
+          lane: 0,
           seq: 5n,
           id: 'aud_dup',
           problem: `position 5 is also held by ${original}: a row was inserted outside the chain`,
@@ -262,7 +290,7 @@ insert into audit_log (tenant_id, id, seq, actor, action, object_type, prev_hash
       expect(exported.slice(4, 6)).toEqual([original, 'aud_dup']);
     } finally {
       await tamper(`delete from audit_log where id = 'aud_dup';
-create unique index audit_log_seq on audit_log (tenant_id, seq);`);
+create unique index audit_log_lane_seq on audit_log (tenant_id, lane, seq);`);
     }
   });
 
@@ -290,6 +318,7 @@ update audit_log set seq = 5 where id = '${c}';`);
     expect(reordered.ok).toBe(false);
     expect(reordered.failures.map((f) => f.seq)).toEqual([4n, 4n, 5n, 5n, 6n]);
     expect(reordered.failures[0]).toEqual({
+      lane: 0,
       seq: 4n,
       id: d,
       problem: 'prev_hash is not the hash of row 3: rows were reordered or the previous row rewritten',
@@ -323,6 +352,7 @@ update audit_log set seq = 5 where id = '${c}';`);
     const report = await verifyAuditChain(ctx);
     expect(report.failures).toEqual([
       {
+        lane: 0,
         seq: 6n,
         id: await idAt(ctx, 6n),
         problem: 'prev_hash is not the hash of row 5: rows were reordered or the previous row rewritten',
@@ -374,7 +404,7 @@ update audit_log set seq = 5 where id = '${c}';`);
     await tamper(`update audit_log set seq = null, prev_hash = null, hash = null where tenant_id = ${ctx.tenantId};
 update audit_log a set seq = n.seq from (select id, row_number() over (order by at, id) as seq
   from audit_log where tenant_id = ${ctx.tenantId}) n where a.tenant_id = ${ctx.tenantId} and a.id = n.id;
-update audit_chain set seq = 3, hash = 'legacy', legacy_rows = 3 where tenant_id = ${ctx.tenantId};`);
+update audit_chain set seq = 3, hash = 'legacy', legacy_rows = 3 where tenant_id = ${ctx.tenantId} and lane = 0;`);
     await recordAudit(ctx.database.db, ctx.tenantId, records(1, 2));
     const first = await ctx.database.db
       .selectFrom('audit_log')
@@ -387,7 +417,7 @@ update audit_chain set seq = 3, hash = 'legacy', legacy_rows = 3 where tenant_id
 
     await tamper(`delete from audit_log where tenant_id = ${ctx.tenantId} and seq = 2;`);
     expect((await verifyAuditChain(ctx)).failures).toEqual([
-      { seq: 2n, id: null, problem: 'row 2 is missing: deleted' },
+      { lane: 0, seq: 2n, id: null, problem: 'row 2 is missing: deleted' },
     ]);
   });
 
@@ -432,7 +462,7 @@ update audit_chain set seq = 3, hash = 'legacy', legacy_rows = 3 where tenant_id
   });
 
   it.skipIf(!inject('pgTemplateUrl'))(
-    'appends one transaction after another when eight write at once (server only)',
+    'spreads transactions writing at once over lanes, each lane dense and linked (server only)',
     async () => {
       const ctx = await newTenant();
       await Promise.all(
@@ -447,13 +477,97 @@ update audit_chain set seq = 3, hash = 'legacy', legacy_rows = 3 where tenant_id
       );
       const report = await verifyAuditChain(ctx);
       expect(report).toMatchObject({ ok: true, rows: 121, headSeq: 121n, failureCount: 0 });
-      const seqs = await ctx.database.db
+      const rows = await ctx.database.db
         .selectFrom('audit_log')
-        .select('seq')
+        .select(['lane', 'seq', 'actor'])
         .where('tenant_id', '=', ctx.tenantId)
+        .orderBy('lane')
         .orderBy('seq')
         .execute();
-      expect(seqs.map((r) => r.seq)).toEqual(seqs.map((_, i) => BigInt(i + 1)));
+      const byLane = new Map<number, { seq: bigint | null; actor: string }[]>();
+      for (const r of rows) byLane.set(r.lane, [...(byLane.get(r.lane) ?? []), r]);
+      // The pool has four connections: four transactions hold four lanes at once.
+      expect(byLane.size).toBeGreaterThan(1);
+      for (const list of byLane.values())
+        expect(list.map((r) => r.seq)).toEqual(list.map((_, i) => BigInt(i + 1)));
+      // A transaction's calls stay in the lane it took first.
+      const lanesOf = new Map<string, Set<number>>();
+      for (const r of rows) {
+        const writer = r.actor.replace(/^user(\d*)\d$/, '$1');
+        lanesOf.set(writer, (lanesOf.get(writer) ?? new Set()).add(r.lane));
+      }
+      for (const [writer, lanes] of lanesOf)
+        if (writer !== 'test') expect([writer, lanes.size]).toEqual([writer, 1]);
+      expect(report.lanes.map((l) => l.lane)).toEqual([...byLane.keys()].sort((a, b) => a - b));
+      expect(report.headHash).toBe(
+        createHash('sha256')
+          .update(report.lanes.map((l) => `${l.lane}:${l.seq}:${l.hash}\n`).join(''))
+          .digest('hex'),
+      );
+    },
+  );
+
+  /** Two committed transactions that overlapped: the second took lane 1. */
+  async function twoLanes(ctx: ServiceContext): Promise<void> {
+    const first = await ctx.database.db.startTransaction().execute();
+    await recordAudit(first, ctx.tenantId, records(1, 2));
+    await ctx.database.db.transaction().execute((tx) => recordAudit(tx, ctx.tenantId, records(2, 3)));
+    await first.commit().execute();
+  }
+
+  it.skipIf(!inject('pgTemplateUrl'))(
+    'detects a lane whose head was deleted, a row moved to another lane, and a whole lane removed (server only)',
+    async () => {
+      const ctx = await newTenant();
+      await writeChain(ctx, 1, 2);
+      await twoLanes(ctx);
+      const clean = await verifyAuditChain(ctx);
+      expect(clean).toMatchObject({ ok: true, rows: 8 });
+      expect(clean.lanes.map((l) => [l.lane, l.seq])).toEqual([
+        [0, 5n],
+        [1, 3n],
+      ]);
+
+      await tamper(
+        `update audit_log set lane = 0, seq = 6 where tenant_id = ${ctx.tenantId} and lane = 1 and seq = 3;`,
+      );
+      expect((await verifyAuditChain(ctx)).failures).toEqual([
+        {
+          lane: 0,
+          seq: 6n,
+          id: expect.any(String),
+          problem: 'beyond the chain head (5): inserted outside the chain',
+        },
+        // Its position is part of its hash, and it does not link to lane 0's last row.
+        {
+          lane: 0,
+          seq: 6n,
+          id: expect.any(String),
+          problem: 'prev_hash is not the hash of row 5: rows were reordered or the previous row rewritten',
+        },
+        {
+          lane: 0,
+          seq: 6n,
+          id: expect.any(String),
+          problem: 'content does not match its hash: the row was changed',
+        },
+        { lane: 1, seq: 3n, id: null, problem: 'row 3 is missing at the end of lane 1: deleted' },
+      ]);
+      await tamper(
+        `update audit_log set lane = 1, seq = 3 where tenant_id = ${ctx.tenantId} and lane = 0 and seq = 6;`,
+      );
+      expect(await verifyAuditChain(ctx)).toMatchObject({ ok: true });
+
+      // Lane 1's rows and its head removed together: the other lanes' heads still show it existed.
+      await tamper(`delete from audit_log where tenant_id = ${ctx.tenantId} and lane = 1;
+alter table audit_chain disable trigger audit_chain_no_delete;
+delete from audit_chain where tenant_id = ${ctx.tenantId} and lane = 1;
+alter table audit_chain enable trigger audit_chain_no_delete;`);
+      const report = await verifyAuditChain(ctx);
+      expect(report.ok).toBe(false);
+      expect(report.failures).toEqual([
+        { lane: 1, seq: null, id: null, problem: 'the head of lane 1 is missing: it was deleted' },
+      ]);
     },
   );
 });

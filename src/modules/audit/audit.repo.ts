@@ -2,15 +2,24 @@ import { sql } from 'kysely';
 import type { Executor } from '../../core/context.ts';
 import { columnArray, type SqlArrayType } from '../../db/bulk.ts';
 
-/** The head of a tenant's chain: the last position written, its hash, and the sealed legacy prefix. */
+/** The head of one of a tenant's lanes: the last position written, its hash, the sealed legacy prefix. */
 export interface ChainHead {
+  readonly lane: number;
   readonly seq: bigint;
   readonly hash: string;
   readonly legacyRows: bigint;
 }
 
+/**
+ * How many lanes a tenant's audit trail has (ADR 0014): audited transactions of one tenant committing
+ * at the same time take different lanes, up to this many at once; more wait for one. Fixed: the
+ * verifier expects lanes 0..AUDIT_LANES-1 once the tenant has audited with more than one.
+ */
+export const AUDIT_LANES = 16;
+
 /** One audit row as stored; `before`/`after` as the driver parses jsonb. */
 export interface AuditLogRow {
+  readonly lane: number;
   readonly seq: bigint | null;
   readonly id: string;
   readonly at: Date;
@@ -43,52 +52,110 @@ export interface NewAuditRow {
   readonly hash: string;
 }
 
+const toHead = (r: { lane: number; seq: bigint; hash: string; legacy_rows: bigint }): ChainHead => ({
+  lane: r.lane,
+  seq: r.seq,
+  hash: r.hash,
+  legacyRows: r.legacy_rows,
+});
+
 /**
- * Locks the tenant's chain head until the transaction ends, creating it at `genesis` (seq 0) on the
- * tenant's first audit row. The lock is what makes a tenant's audited transactions append one after
- * another: a second one waits here and then reads the head the first one left.
+ * Locks the head of one of the tenant's lanes until the transaction ends and returns it: the first
+ * lane no other transaction holds (`for update skip locked`), creating the tenant's lanes at `genesis`
+ * (seq 0) on first use; when every lane is held, it waits for one. The lock is what makes the
+ * transactions appending to one lane do so one after another: a second one waits here and then reads
+ * the head the first one left (ADR 0013, 0014).
  */
-export async function lockChainHead(tx: Executor, tenantId: number, genesis: string): Promise<ChainHead> {
-  const select = () =>
-    tx
+export async function lockChainHead(
+  tx: Executor,
+  tenantId: number,
+  genesis: string,
+  /** A lane this transaction already holds: appended to again rather than taking a second lane. */
+  held?: number,
+): Promise<ChainHead> {
+  if (held !== undefined) {
+    const own = await tx
       .selectFrom('audit_chain')
-      .select(['seq', 'hash', 'legacy_rows'])
+      .select(['lane', 'seq', 'hash', 'legacy_rows'])
       .where('tenant_id', '=', tenantId)
+      .where('lane', '=', held)
       .forUpdate()
       .executeTakeFirst();
-  let head = await select();
-  if (!head) {
-    // Two first writers: the second waits on the first's uncommitted key, then inserts nothing.
-    await tx
-      .insertInto('audit_chain')
-      .values({ tenant_id: tenantId, seq: 0n, hash: genesis })
-      .onConflict((oc) => oc.column('tenant_id').doNothing())
-      .execute();
-    head = await select();
+    if (own) return toHead(own);
   }
-  if (!head) throw new Error(`audit chain head of tenant ${tenantId} could not be created`);
-  return { seq: head.seq, hash: head.hash, legacyRows: head.legacy_rows };
+  const free = () =>
+    tx
+      .selectFrom('audit_chain')
+      .select(['lane', 'seq', 'hash', 'legacy_rows'])
+      .where('tenant_id', '=', tenantId)
+      .orderBy('lane')
+      .limit(1)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst();
+  let head = await free();
+  if (head) return toHead(head);
+  const lanes = await tx
+    .selectFrom('audit_chain')
+    .select((e) => e.fn.countAll<bigint>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  if (Number(lanes.n) < AUDIT_LANES) {
+    // The tenant's first audit, or a chain from before lanes (lane 0 only): create the missing lanes.
+    // A concurrent creator's uncommitted lanes make this wait for it, then insert nothing.
+    await sql`insert into audit_chain (tenant_id, lane, seq, hash)
+      select ${tenantId}::integer, g, 0, ${genesis} from generate_series(0, ${AUDIT_LANES - 1}::integer) g
+      on conflict (tenant_id, lane) do nothing`.execute(tx);
+    head = await free();
+    if (head) return toHead(head);
+  }
+  // Every lane is held: wait for one, chosen at random so that waiters spread out.
+  const lane = Math.floor(Math.random() * AUDIT_LANES);
+  head = await tx
+    .selectFrom('audit_chain')
+    .select(['lane', 'seq', 'hash', 'legacy_rows'])
+    .where('tenant_id', '=', tenantId)
+    .where('lane', '=', lane)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!head) throw new Error(`audit chain lane ${lane} of tenant ${tenantId} could not be locked`);
+  return toHead(head);
 }
 
-/** The tenant's chain head without locking it; null when the tenant never wrote an audit row. */
-export async function findChainHead(ex: Executor, tenantId: number): Promise<ChainHead | null> {
-  const head = await ex
+/** The heads of the tenant's lanes in lane order, without locking them; empty when it never audited. */
+export async function findChainHeads(ex: Executor, tenantId: number): Promise<ChainHead[]> {
+  const rows = await ex
     .selectFrom('audit_chain')
-    .select(['seq', 'hash', 'legacy_rows'])
+    .select(['lane', 'seq', 'hash', 'legacy_rows'])
     .where('tenant_id', '=', tenantId)
-    .executeTakeFirst();
-  return head ? { seq: head.seq, hash: head.hash, legacyRows: head.legacy_rows } : null;
+    .orderBy('lane')
+    .execute();
+  return rows.map(toHead);
+}
+
+/** The lanes that hold rows, in order (a lane with rows but no head is a finding of its own). */
+export async function findAuditLanes(ex: Executor, tenantId: number): Promise<number[]> {
+  const rows = await sql<{ lane: number }>`
+    with recursive l as (
+      (select lane from audit_log where tenant_id = ${tenantId} order by lane limit 1)
+      union all
+      select (select a.lane from audit_log a where a.tenant_id = ${tenantId} and a.lane > l.lane order by a.lane limit 1)
+      from l where l.lane is not null
+    )
+    select lane from l where lane is not null`.execute(ex);
+  return rows.rows.map((r) => r.lane);
 }
 
 export async function updateChainHead(
   tx: Executor,
   tenantId: number,
-  head: { seq: bigint; hash: string },
+  head: { lane: number; seq: bigint; hash: string },
 ): Promise<void> {
   await tx
     .updateTable('audit_chain')
     .set({ seq: head.seq, hash: head.hash })
     .where('tenant_id', '=', tenantId)
+    .where('lane', '=', head.lane)
     .execute();
 }
 
@@ -121,6 +188,7 @@ const INSERT_COLUMNS: readonly {
 export async function insertAuditRows(
   tx: Executor,
   tenantId: number,
+  lane: number,
   rows: readonly NewAuditRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
@@ -128,11 +196,12 @@ export async function insertAuditRows(
     const array = columnArray(rows.map(c.value), c.type);
     return c.cast ? sql`${array}::${sql.raw(c.cast)}[]` : array;
   });
-  await sql`insert into audit_log (tenant_id, ${sql.join(INSERT_COLUMNS.map((c) => sql.ref(c.name)))})
-    select ${tenantId}::integer, * from unnest(${sql.join(arrays)})`.execute(tx);
+  await sql`insert into audit_log (tenant_id, lane, ${sql.join(INSERT_COLUMNS.map((c) => sql.ref(c.name)))})
+    select ${tenantId}::integer, ${lane}::smallint, * from unnest(${sql.join(arrays)})`.execute(tx);
 }
 
 const ROW_COLUMNS = [
+  'lane',
   'seq',
   'id',
   'at',
@@ -162,7 +231,7 @@ export interface AtRange {
 }
 
 /**
- * The tenant's rows that have a position, in (seq, id) order, a window of `pageSize` positions at a
+ * The rows of one of the tenant's lanes that have a position, in (seq, id) order, a window of `pageSize` positions at a
  * time: `seq > a and seq <= a + pageSize`. Positions are dense, so a window holds about a page; and
  * because each query names both bounds, it reads only its window even when the planner misjudges
  * (on a table just filled by an import, before its statistics caught up, a `seq > a … limit n`
@@ -172,6 +241,7 @@ export interface AtRange {
 export async function* readAuditRowsBySeq(
   ex: Executor,
   tenantId: number,
+  lane: number,
   pageSize: number,
   range: AtRange = {},
 ): AsyncGenerator<AuditLogRow[], void, undefined> {
@@ -179,7 +249,8 @@ export async function* readAuditRowsBySeq(
     let q = ex
       .selectFrom('audit_log')
       .select((e) => e.fn.min('seq').as('seq'))
-      .where('tenant_id', '=', tenantId);
+      .where('tenant_id', '=', tenantId)
+      .where('lane', '=', lane);
     q = after === null ? q.where('seq', 'is not', null) : q.where('seq', '>', after);
     const r = await q.executeTakeFirst();
     return r?.seq === null || r?.seq === undefined ? null : BigInt(r.seq as bigint);
@@ -190,6 +261,7 @@ export async function* readAuditRowsBySeq(
   const window = BigInt(pageSize);
   for (;;) {
     const rows = (await selectChainedRows(ex, tenantId, range)
+      .where('lane', '=', lane)
       .where('seq', '>', after)
       .where('seq', '<=', after + window)
       .orderBy('seq')

@@ -1,7 +1,12 @@
 import type { ServiceContext } from '../../core/context.ts';
 import { addDays, compareDates, type LocalDate } from '../../core/local-date.ts';
 import { auditError } from './audit.errors.ts';
-import { type AuditLogRow, findUnchainedAuditRows, readAuditRowsBySeq } from './audit.repo.ts';
+import {
+  type AuditLogRow,
+  findAuditLanes,
+  findUnchainedAuditRows,
+  readAuditRowsBySeq,
+} from './audit.repo.ts';
 
 export type AuditExportRow = AuditLogRow;
 
@@ -15,8 +20,8 @@ export interface ExportAuditOptions {
 const PAGE = 5000;
 
 /**
- * The tenant's audit rows in chain order, with their positions and hashes, for auditors: streamed
- * page by page. Days are UTC days of `at` (an instant; a tenant's time zone would shift the edges of
+ * The tenant's audit rows in chain order, lane after lane (ADR 0014), with their lanes, positions
+ * and hashes, for auditors: streamed page by page. Days are UTC days of `at` (an instant; a tenant's time zone would shift the edges of
  * a day, not the rows' order). Rows that have no position (written outside the chain; `arbor audit
  * verify` names them) come last, so that nothing in the table is left out of the export.
  */
@@ -31,7 +36,8 @@ export async function* exportAudit(
     ...(opts.to ? { to: new Date(`${addDays(opts.to, 1)}T00:00:00Z`) } : {}),
   };
   const db = ctx.database.db;
-  for await (const page of readAuditRowsBySeq(db, ctx.tenantId, PAGE, range)) yield* page;
+  for (const lane of await findAuditLanes(db, ctx.tenantId))
+    for await (const page of readAuditRowsBySeq(db, ctx.tenantId, lane, PAGE, range)) yield* page;
   let afterId: string | null = null;
   for (;;) {
     const page = await findUnchainedAuditRows(db, ctx.tenantId, afterId, PAGE, range);

@@ -27,9 +27,10 @@ const AUDIT_CHUNK = 2000;
  * chain, inside the caller's transaction (or one of its own when `ex` is not a transaction). The table
  * is append-only in the database; `verifyAuditChain` detects rows changed, removed or added outside.
  *
- * The tenant's chain head is locked until the caller's transaction ends, so audited transactions of
- * one tenant commit their rows one after another (ADR 0013). One lock and one head update per call,
- * however many records.
+ * The head of one of the tenant's lanes is locked until the caller's transaction ends, so the
+ * transactions appending to a lane commit their rows one after another, while up to AUDIT_LANES
+ * audited transactions of one tenant proceed at once (ADR 0013, 0014). One lock and one head update
+ * per call, however many records (a call's records stay together in one lane).
  */
 export async function recordAudit(
   ex: Executor,
@@ -74,8 +75,17 @@ export async function flushDeferredAudit(tx: Executor, deferred: DeferredAudit):
   for (const [tenantId, records] of byTenant) await appendAudit(tx, tenantId, records);
 }
 
+/**
+ * The lane each open transaction holds, per tenant, so that a transaction auditing twice appends to
+ * the lane it already locked instead of taking (and holding) a second one.
+ */
+const heldLanes = new WeakMap<object, Map<number, number>>();
+
 async function appendAudit(tx: Executor, tenantId: number, records: readonly AuditRecord[]): Promise<void> {
-  const head = await lockChainHead(tx, tenantId, GENESIS_HASH);
+  const held = heldLanes.get(tx);
+  const head = await lockChainHead(tx, tenantId, GENESIS_HASH, held?.get(tenantId));
+  if (held) held.set(tenantId, head.lane);
+  else heldLanes.set(tx, new Map([[tenantId, head.lane]]));
   const context = currentAuditContext();
   // Wall-clock time, not the service clock: the audit trail says when a change really happened, even
   // when "today" is fixed (ARBOR_TODAY). Taken once the lock is held, so it follows the previous
@@ -111,7 +121,7 @@ async function appendAudit(tx: Executor, tenantId: number, records: readonly Aud
       rows[i] = row;
       prevHash = row.hash;
     }
-    await insertAuditRows(tx, tenantId, rows);
+    await insertAuditRows(tx, tenantId, head.lane, rows);
   }
-  await updateChainHead(tx, tenantId, { seq, hash: prevHash });
+  await updateChainHead(tx, tenantId, { lane: head.lane, seq, hash: prevHash });
 }
