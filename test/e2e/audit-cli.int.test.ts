@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -146,6 +146,34 @@ describe('arbor audit', () => {
     expect((await arbor(['audit', 'export', '--to', '2000-01-01'])).out).toBe('');
     expect((await arbor(['audit', 'export', '--from', '2026-07-01', '--to', '2026-06-01'])).code).toBe(2);
     expect((await arbor(['audit', 'export', '--format', 'xml'])).code).toBe(2);
+  });
+
+  it('checks heads recorded earlier in a file, and names a file it cannot use', async () => {
+    const file = join(dir, 'heads.json');
+    await writeFile(file, (await arbor(['audit', 'verify', '--format', 'json'])).out);
+    const again = await arbor(['audit', 'verify', '--expect', file]);
+    expect(again, again.err).toMatchObject({ code: 0 });
+    expect(again.out).toMatch(/\nthe 1 head\(s\) recorded in heads\.json are still there, unchanged\n$/);
+
+    const recorded = JSON.parse(await readFile(file, 'utf8'));
+    const forged = join(dir, 'forged.json');
+    await writeFile(
+      forged,
+      JSON.stringify({ lanes: [{ lane: 0, seq: recorded.lanes[0].seq, hash: 'a'.repeat(64) }] }),
+    );
+    const r = await arbor(['audit', 'verify', '--expect', forged]);
+    expect(r.code).toBe(5);
+    expect(r.out).toContain(`seq ${recorded.lanes[0].seq} (aud_`);
+    expect(r.out).toContain('the trail was rewritten since');
+
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, '{"lanes": [{"lane": 0, "seq": "x"}]}');
+    const b = await arbor(['audit', 'verify', '--expect', bad]);
+    expect(b.code).toBe(2);
+    expect(b.err).toContain('bad.json: lanes[0]: seq "x" is not a whole number');
+    const missing = await arbor(['audit', 'verify', '--expect', join(dir, 'nowhere.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('nowhere.json: no such file');
   });
 
   it('fails with exit 5 and names the row changed directly in the database', async () => {

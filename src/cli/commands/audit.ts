@@ -1,6 +1,9 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { AppError } from '../../core/errors.ts';
 import {
   type AuditExportRow,
+  type AuditLaneHead,
   canonicalJson,
   exportAudit,
   verifyAuditChain,
@@ -16,22 +19,80 @@ import { parseDateOption } from './report.ts';
 /** Enough of the head hash to compare by eye; `--format json` gives all of it. */
 const HEAD_PREFIX = 16;
 
+const invalid = (message: string) => new AppError('cli.invalid_arguments', 'invalid', message);
+
+/**
+ * The lane heads of an earlier `arbor audit verify --format json` (its `lanes`; before lanes, its
+ * `head_seq` and `head_hash`, which are lane 0's), kept outside the database.
+ */
+export function parseRecordedHeads(text: string, file: string): AuditLaneHead[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw invalid(
+      `${file}: not JSON (${(e as Error).message}); give the output of arbor audit verify --format json`,
+    );
+  }
+  const heads: AuditLaneHead[] = [];
+  const seqOf = (v: unknown, where: string): bigint => {
+    if (typeof v !== 'string' && typeof v !== 'number') throw invalid(`${file}: ${where}: seq is missing`);
+    if (!/^\d+$/.test(String(v))) throw invalid(`${file}: ${where}: seq "${v}" is not a whole number`);
+    return BigInt(v);
+  };
+  const hashOf = (v: unknown, where: string): string => {
+    if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v))
+      throw invalid(`${file}: ${where}: hash must be 64 lower-case hex digits`);
+    return v;
+  };
+  const o = (doc ?? {}) as { lanes?: unknown; head_seq?: unknown; head_hash?: unknown };
+  if (Array.isArray(o.lanes)) {
+    o.lanes.forEach((l: { lane?: unknown; seq?: unknown; hash?: unknown }, i) => {
+      const where = `lanes[${i}]`;
+      if (typeof l?.lane !== 'number' || !Number.isInteger(l.lane) || l.lane < 0)
+        throw invalid(`${file}: ${where}: lane must be a whole number`);
+      const seq = seqOf(l.seq, where);
+      if (seq > 0n) heads.push({ lane: l.lane, seq, hash: hashOf(l.hash, where) });
+    });
+  } else if (o.head_seq !== undefined) {
+    const seq = seqOf(o.head_seq, 'head_seq');
+    if (seq > 0n) heads.push({ lane: 0, seq, hash: hashOf(o.head_hash, 'head_hash') });
+  } else {
+    throw invalid(
+      `${file}: neither "lanes" nor "head_seq": give the output of arbor audit verify --format json`,
+    );
+  }
+  return heads;
+}
+
 export const auditVerifyCommand: Command = {
   words: ['audit', 'verify'],
-  usage: 'arbor [--db TARGET] audit verify [--format table|json]',
+  usage: 'arbor [--db TARGET] audit verify [--expect FILE] [--format table|json]',
   summary: 'verify the audit trail’s hash chain; exit 0 if intact, else 5 and name each row',
   async run(input) {
     const { values, global } = parseCommandArgs(
       input,
       this,
-      { format: { type: 'string' } },
+      { format: { type: 'string' }, expect: { type: 'string' } },
       { min: 0, max: 0 },
     );
     const format = parseFormat(values.format as string | undefined, ['table', 'json'], 'table');
+    const expectFile = values.expect as string | undefined;
+    const expect = expectFile
+      ? parseRecordedHeads(
+          await readFile(expectFile, 'utf8').catch(() => {
+            throw invalid(`${basename(expectFile)}: no such file`);
+          }),
+          basename(expectFile),
+        )
+      : undefined;
     const { ctx, close } = await openContext(global, input.io);
     const bar = createProgressBar({ label: 'audit verify', total: null, unit: 'rows' });
     try {
-      const r = await verifyAuditChain(ctx, { onProgress: (p) => bar.update(p.rows) });
+      const r = await verifyAuditChain(ctx, {
+        onProgress: (p) => bar.update(p.rows),
+        ...(expect ? { expect } : {}),
+      });
       bar.finish();
       const out = input.io.stdout;
       if (format === 'json') {
@@ -60,6 +121,10 @@ export const auditVerifyCommand: Command = {
         out.write(
           `audit chain verified: ${r.rows} rows (${r.legacyRows} before the chain began), head ${r.headSeq} ${(r.headHash ?? 'none').slice(0, HEAD_PREFIX)}\n`,
         );
+        if (expect)
+          out.write(
+            `the ${expect.length} head(s) recorded in ${basename(expectFile ?? '')} are still there, unchanged\n`,
+          );
       } else {
         for (const f of r.failures) {
           const where = [

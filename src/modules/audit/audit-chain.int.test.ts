@@ -190,6 +190,75 @@ update audit_chain set seq = 12, hash = '${twelve.hash}' where tenant_id = ${ctx
     expect(await verifyAuditChain(ctx)).toMatchObject({ ok: true, headSeq: 12n, headHash: twelve.hash });
   });
 
+  it('shows, against heads recorded earlier, a tail cut with its head rewound and a consistent rewrite', async () => {
+    const ctx = await newTenant();
+    await writeChain(ctx);
+    const recorded = (await verifyAuditChain(ctx)).lanes;
+    expect(recorded).toEqual([{ lane: 0, seq: 13n, hash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    await writeChain(ctx, 1, 2);
+    // Appending since is fine: the recorded row is still there with its hash.
+    expect(await verifyAuditChain(ctx, { expect: recorded })).toMatchObject({ ok: true, headSeq: 15n });
+
+    // A forger rewrites row 13 and every row after it with recomputed hashes, and moves the head.
+    const rows = await ctx.database.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('seq', '>=', 12n)
+      .orderBy('seq')
+      .execute();
+    let prev = rows[0]?.hash as string;
+    const updates: string[] = [];
+    for (const r of rows.slice(1)) {
+      const actor = r.seq === 13n ? 'mallory' : r.actor;
+      const hash = hashAuditRow(prev, {
+        tenantId: ctx.tenantId,
+        seq: r.seq as bigint,
+        id: r.id,
+        at: r.at as Date,
+        actor,
+        action: r.action,
+        objectType: r.object_type,
+        objectId: r.object_id,
+        before: r.before,
+        after: r.after,
+        requestId: r.request_id,
+        source: r.source,
+      });
+      updates.push(
+        `update audit_log set actor = '${actor}', prev_hash = '${prev}', hash = '${hash}' where tenant_id = ${ctx.tenantId} and id = '${r.id}';`,
+      );
+      prev = hash;
+    }
+    await tamper(`${updates.join('\n')}
+update audit_chain set hash = '${prev}' where tenant_id = ${ctx.tenantId} and lane = 0;`);
+    expect(await verifyAuditChain(ctx)).toMatchObject({ ok: true });
+    const report = await verifyAuditChain(ctx, { expect: recorded });
+    expect(report.ok).toBe(false);
+    expect(report.failures).toEqual([
+      {
+        lane: 0,
+        seq: 13n,
+        id: await idAt(ctx, 13n),
+        problem: `the hash recorded earlier for this position (${recorded[0]?.hash.slice(0, 16)}…) is not the row's: the trail was rewritten since`,
+      },
+    ]);
+
+    // The tail cut back below the recorded position, head moved back with it.
+    const twelve = rows[0]?.hash as string;
+    await tamper(`delete from audit_log where tenant_id = ${ctx.tenantId} and seq > 12;
+update audit_chain set seq = 12, hash = '${twelve}' where tenant_id = ${ctx.tenantId} and lane = 0;`);
+    expect(await verifyAuditChain(ctx)).toMatchObject({ ok: true, headSeq: 12n });
+    expect((await verifyAuditChain(ctx, { expect: recorded })).failures).toEqual([
+      {
+        lane: 0,
+        seq: 13n,
+        id: null,
+        problem: `row 13, recorded earlier with hash ${recorded[0]?.hash.slice(0, 16)}…, is gone: the trail was cut back since`,
+      },
+    ]);
+  });
+
   it('detects rows inserted outside the chain, even with a correctly computed hash', async () => {
     const ctx = await newTenant();
     await writeChain(ctx);

@@ -12,6 +12,8 @@ export { type AuditRecord, flushDeferredAudit, recordAudit } from './record-audi
 export {
   type AuditChainFailure,
   type AuditChainReport,
+  type AuditLaneHead,
+  auditAnchor,
   MAX_LISTED_FAILURES,
   type VerifyAuditChainOptions,
   verifyAuditChain,

@@ -50,6 +50,12 @@ export interface AuditChainReport {
 export interface VerifyAuditChainOptions {
   /** Called after each page with the rows examined so far and the positions written. */
   readonly onProgress?: (progress: { rows: number; headSeq: bigint }) => void;
+  /**
+   * Lane heads recorded earlier, outside the database (a previous report's `lanes`): each row must
+   * still be there with that hash. A rewrite of the trail together with its heads, which the chain
+   * alone cannot show (ADR 0013), shows here.
+   */
+  readonly expect?: readonly AuditLaneHead[];
 }
 
 export const MAX_LISTED_FAILURES = 100;
@@ -98,12 +104,26 @@ export async function verifyAuditChain(
       const headByLane = new Map(heads.map((h) => [h.lane, h]));
       // Lanes are created together (0 alone for a chain from before lanes, else 0..AUDIT_LANES-1)
       // and their heads cannot be deleted: a missing one was removed in the database.
-      const expected = heads.length > 1 ? AUDIT_LANES : heads.length;
+      const laneCount = heads.length > 1 ? AUDIT_LANES : heads.length;
       const lanesWithRows = await findAuditLanes(tx, ctx.tenantId);
-      const lanes = [...new Set([...lanesWithRows, ...heads.map((h) => h.lane)])].sort((a, b) => a - b);
-      for (let lane = 0; lane < expected; lane++)
+      const lanes = [
+        ...new Set([
+          ...lanesWithRows,
+          ...heads.map((h) => h.lane),
+          ...(opts.expect ?? []).map((e) => e.lane),
+        ]),
+      ].sort((a, b) => a - b);
+      for (let lane = 0; lane < laneCount; lane++)
         if (!headByLane.has(lane) && !lanesWithRows.includes(lane))
           fail(lane, null, null, `the head of lane ${lane} is missing: it was deleted`);
+      // Recorded heads: lane → position → hash; each one is ticked off when its row is read.
+      const expected = new Map<number, Map<bigint, string>>();
+      for (const e of opts.expect ?? []) {
+        if (e.seq <= 0n) continue;
+        const m = expected.get(e.lane) ?? new Map<bigint, string>();
+        m.set(e.seq, e.hash);
+        expected.set(e.lane, m);
+      }
       const legacyRows = headByLane.get(0)?.legacyRows ?? 0n;
       let headSeq = 0n;
       for (const h of heads) headSeq += h.seq;
@@ -121,12 +141,24 @@ export async function verifyAuditChain(
         // The row just read follows a gap: its link to the missing row cannot be checked.
         let afterGap = false;
         const at = (seq: bigint) => (lane === 0 ? `${seq}` : `${seq} of lane ${lane}`);
+        const laneExpected = expected.get(lane);
 
         for await (const page of readAuditRowsBySeq(tx, ctx.tenantId, lane, PAGE)) {
           for (const row of page) {
             const seq = row.seq as bigint;
             rows++;
             laneRows++;
+            const recorded = laneExpected?.get(seq);
+            if (recorded !== undefined) {
+              laneExpected?.delete(seq);
+              if (row.hash !== recorded)
+                fail(
+                  lane,
+                  seq,
+                  row.id,
+                  `the hash recorded earlier for this position (${recorded.slice(0, 16)}…) is not the row's: the trail was rewritten since`,
+                );
+            }
             if (last && seq === last.seq) {
               fail(
                 lane,
@@ -199,6 +231,13 @@ export async function verifyAuditChain(
           opts.onProgress?.({ rows, headSeq });
         }
 
+        for (const [seq, hash] of laneExpected ?? [])
+          fail(
+            lane,
+            seq,
+            null,
+            `row ${at(seq)}, recorded earlier with hash ${hash.slice(0, 16)}…, is gone: the trail was cut back since`,
+          );
         const lastSeq = next - 1n;
         if (!head) {
           if (laneRows > 0)
