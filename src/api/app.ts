@@ -44,7 +44,7 @@ export function createApp(deps: ApiDeps, routes: readonly ApiRoute[] = ROUTES): 
       });
     },
   });
-  const mutex = deps.database.kind === 'pglite' ? new Mutex() : null;
+  const mutex = deps.database.kind === 'pglite' ? (deps.mutex ?? new Mutex()) : null;
   const state: AppState = {
     deps,
     loginLimiter: new LoginRateLimiter({ perMinute: deps.loginAttemptsPerMinute ?? 10 }),

@@ -3,6 +3,7 @@ import type { ServiceContext } from '../core/context.ts';
 import type { Database } from '../db/database.ts';
 import type { LoginRateLimiter, Principal } from '../modules/identity/index.ts';
 import type { Logger } from './logger.ts';
+import type { Mutex } from './unit-of-work.ts';
 
 /** What the app is built from: the database, the clock and the operational settings. */
 export interface ApiDeps {
@@ -15,6 +16,11 @@ export interface ApiDeps {
   readonly loginAttemptsPerMinute?: number | undefined;
   /** Trust X-Forwarded-For for the source address (behind a reverse proxy). Default false. */
   readonly trustProxy?: boolean | undefined;
+  /**
+   * On the embedded database, the lock that serializes requests; given when something else in the
+   * process (the jobs worker of `arbor serve --jobs`) must take turns with them. Default: the app's own.
+   */
+  readonly mutex?: Mutex | undefined;
 }
 
 /** Per-request values set by the middleware, read by handlers through `c.get`. */

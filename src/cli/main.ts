@@ -1,5 +1,6 @@
 import { AppError, formatIssue, isAppError } from '../core/errors.ts';
 import type { Command } from './command.ts';
+import { adjustmentCommands } from './commands/adjustment.ts';
 import { agencyCommands } from './commands/agency.ts';
 import { auditCommands } from './commands/audit.ts';
 import {
@@ -56,6 +57,7 @@ export const COMMANDS: readonly Command[] = [
   ...periodCommands,
   demoCommand,
   ...collectionsCommands,
+  ...adjustmentCommands,
   ...dunningCommands,
   ...userCommands,
   ...tokenCommands,

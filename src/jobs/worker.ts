@@ -32,7 +32,16 @@ export interface WorkerDeps {
   /** How long a job's claim holds (a worker that died gives it up after this). */
   readonly leaseMs?: number;
   readonly log?: (event: string, fields: Record<string, unknown>) => void;
+  /**
+   * Runs each step (scheduling, one job, delivering the outbox) alone: inside `arbor serve --jobs` on
+   * the embedded database, the server's request lock, so worker and requests take turns on its one
+   * connection. Default: steps run as they come.
+   */
+  readonly exclusive?: <T>(step: () => Promise<T>) => Promise<T>;
 }
+
+const inTurn = <T>(deps: WorkerDeps, step: () => Promise<T>): Promise<T> =>
+  deps.exclusive ? deps.exclusive(step) : step();
 
 export interface JobOutcome {
   readonly job: Job;
@@ -141,14 +150,17 @@ export async function executeJob(deps: WorkerDeps, job: Job): Promise<JobOutcome
 export async function processDueJobs(deps: WorkerDeps): Promise<JobOutcome[]> {
   const outcomes: JobOutcome[] = [];
   for (let i = 0; i < 10_000; i++) {
-    const job = await claimNextJob(deps.database.db, {
-      now: deps.clock.now(),
-      leaseMs: deps.leaseMs ?? LEASE_MS,
-      worker: deps.worker ?? defaultWorkerName(),
-      ...(deps.tenantId === undefined ? {} : { tenantId: deps.tenantId }),
+    const outcome = await inTurn(deps, async () => {
+      const job = await claimNextJob(deps.database.db, {
+        now: deps.clock.now(),
+        leaseMs: deps.leaseMs ?? LEASE_MS,
+        worker: deps.worker ?? defaultWorkerName(),
+        ...(deps.tenantId === undefined ? {} : { tenantId: deps.tenantId }),
+      });
+      return job ? executeJob(deps, job) : null;
     });
-    if (!job) break;
-    outcomes.push(await executeJob(deps, job));
+    if (!outcome) break;
+    outcomes.push(outcome);
   }
   return outcomes;
 }
@@ -158,18 +170,21 @@ export async function processDueJobs(deps: WorkerDeps): Promise<JobOutcome[]> {
  * run the due ones (dunning runs, scheduled statements), then deliver the outbox.
  */
 export async function workOnce(deps: WorkerDeps): Promise<WorkSummary> {
-  const scheduled = await scheduleDueJobs(deps);
+  const scheduled = await inTurn(deps, () => scheduleDueJobs(deps));
   const jobs = await processDueJobs(deps);
   let delivery: DeliveryResult | null = null;
-  if (deps.mailer)
-    delivery = await deliverOutbox({
-      database: deps.database,
-      clock: deps.clock,
-      mailer: deps.mailer,
-      from: deps.from,
-      actor: deps.worker ?? defaultWorkerName(),
-      ...(deps.tenantId === undefined ? {} : { tenantId: deps.tenantId }),
-    });
+  const mailer = deps.mailer;
+  if (mailer)
+    delivery = await inTurn(deps, () =>
+      deliverOutbox({
+        database: deps.database,
+        clock: deps.clock,
+        mailer,
+        from: deps.from,
+        actor: deps.worker ?? defaultWorkerName(),
+        ...(deps.tenantId === undefined ? {} : { tenantId: deps.tenantId }),
+      }),
+    );
   if (delivery && delivery.sent + delivery.retried + delivery.failed + delivery.postponed > 0)
     deps.log?.('outbox.delivered', { ...delivery });
   return { scheduled, jobs, delivery };

@@ -80,6 +80,8 @@ export interface ServeProcess {
   readonly child: ChildProcess;
   /** Log lines of level error (unhandled errors, masked 500s), as written by the server. */
   readonly errors: string[];
+  /** The `event` of every log line, in order. */
+  readonly events: string[];
   /** Requests logged per status code. */
   readonly statuses: Map<number, number>;
   /** Resolves when the process has exited. */
@@ -98,11 +100,22 @@ export interface ServeProcess {
 export function startServeProcess(
   target: string,
   env: Record<string, string> = {},
-  options: { timeoutMs?: number; nodeArgs?: readonly string[] } = {},
+  options: { timeoutMs?: number; nodeArgs?: readonly string[]; args?: readonly string[] } = {},
 ): Promise<ServeProcess> {
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), ARBOR_BIN, '--db', target, 'serve', '--port', '0', '--host', '127.0.0.1'],
+    [
+      ...(options.nodeArgs ?? []),
+      ARBOR_BIN,
+      '--db',
+      target,
+      'serve',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      ...(options.args ?? []),
+    ],
     {
       env: { ...process.env, ...env },
       cwd: ROOT,
@@ -110,6 +123,7 @@ export function startServeProcess(
     },
   );
   const errors: string[] = [];
+  const events: string[] = [];
   const statuses = new Map<number, number>();
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
@@ -146,6 +160,8 @@ export function startServeProcess(
           statuses.set(s, (statuses.get(s) ?? 0) + 1);
         }
         if (line.includes('"level":"error"')) errors.push(line);
+        const event = /"event":"([^"]*)"/.exec(line)?.[1];
+        if (event && event !== 'request') events.push(event);
         if (!listening && line.includes('"event":"listening"')) {
           const url = (JSON.parse(line) as { url?: string }).url;
           if (!url) continue;
@@ -159,6 +175,7 @@ export function startServeProcess(
             url,
             child,
             errors,
+            events,
             statuses,
             exited,
             stop: () => signalAndWait('SIGTERM'),

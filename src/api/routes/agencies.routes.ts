@@ -282,7 +282,7 @@ export const agencyRoutes = [
       summary:
         'Record what agencies recovered: each line posted as a receipt (net) applied to the placed items',
       description:
-        'A line names the placement (or the account, and the agency when it has several), the day, the gross amount recovered and, optionally, the commission kept (default: the placement’s rate). The net is posted as a receipt applied to the placed items, oldest first; the commission as a fee row to bank charges. Any bad line refuses them all (400 with every problem).',
+        'A line names the placement (or the account, and the agency when it has several), the day, the gross amount recovered and, optionally, the commission kept (default: the placement’s rate). The net is posted as a receipt applied to the placed items, oldest first; the commission as a fee row to bank charges. What the items no longer have open but have written off is reinstated first (Dr AR, Cr allowance) and applied as well. Any bad line refuses them all (400 with every problem).',
       request: {
         body: jsonBody(
           z.object({
@@ -319,6 +319,9 @@ export const agencyRoutes = [
                 net: ZAmount,
                 receiptId: z.string().nullable(),
                 applied: z.array(z.object({ itemNumber: z.string(), amount: ZAmount })),
+                reinstated: z
+                  .array(z.object({ itemNumber: z.string(), amount: ZAmount }))
+                  .openapi({ description: 'written-off amounts put back on the books before being applied' }),
               }),
             ),
             closedPlacements: z.array(z.string()),
@@ -357,6 +360,10 @@ export const agencyRoutes = [
             net: amount(x.netMinor, x.currency),
             receiptId: x.receiptId,
             applied: x.applied.map((a) => ({
+              itemNumber: a.itemNumber,
+              amount: amount(a.amountMinor, x.currency),
+            })),
+            reinstated: x.reinstated.map((a) => ({
               itemNumber: a.itemNumber,
               amount: amount(a.amountMinor, x.currency),
             })),

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ServiceContext } from '../../core/context.ts';
 import type { CurrencyCode } from '../../core/currency.ts';
-import { type Money, money, parseAmount } from '../../core/money.ts';
+import { formatAmount, type Money, money, parseAmount } from '../../core/money.ts';
 import {
   type AdjustmentInput,
   type ApprovalView,
@@ -9,7 +9,10 @@ import {
   decideApproval,
   getApproval,
   listApprovals,
+  listItemAdjustments,
+  reinstateWriteOff,
   requestAdjustment,
+  reverseAdjustment,
 } from '../../modules/approvals/index.ts';
 import { apiError } from '../api.errors.ts';
 import { defineRoute } from '../route.ts';
@@ -251,6 +254,159 @@ export const approvalRoutes = [
     }),
     async handler(c, { params }, ctx) {
       return json(c, view(await cancelApproval(ctx, c.get('principal'), params.id)));
+    },
+  }),
+  defineRoute({
+    permission: 'adjustments:request',
+    route: createRoute({
+      method: 'post',
+      path: '/api/items/{id}/reinstate',
+      tags: ['approvals'],
+      summary: 'Recovery of a written-off amount: reopen the item by up to what it has written off',
+      description:
+        'Dr accounts receivable on the item, Cr allowance for doubtful accounts, dated today, so that the money received for it is then applied as usual. The amount defaults to all the item has written off (net of earlier recoveries); more than that is 409.',
+      request: {
+        params: z.object({ id: z.string().max(64) }),
+        body: jsonBody(
+          z.object({
+            amount: ZAmount.optional().openapi({ description: 'default: all that is written off' }),
+            reason: z.string().min(1).max(500),
+          }),
+        ),
+      },
+      responses: {
+        200: jsonContent(
+          z.object({
+            itemId: z.string(),
+            itemNumber: z.string(),
+            amount: ZAmount,
+            currency: z.string(),
+            open: ZAmount,
+            writtenOff: ZAmount,
+            entryId: z.string(),
+            applicationIds: z.array(z.string()),
+          }),
+          'reinstated',
+        ),
+        ...ERRORS,
+      },
+    }),
+    async handler(c, { params, body }, ctx) {
+      const item = await currencyOf(ctx, 'items', 'id', params.id);
+      const r = await reinstateWriteOff(ctx, c.get('principal'), {
+        itemId: item.id,
+        reason: body.reason,
+        ...(body.amount !== undefined ? { amount: moneyOf(body.amount, item.currency, 'amount') } : {}),
+      });
+      return json(c, {
+        itemId: r.itemId,
+        itemNumber: r.itemNumber,
+        amount: formatAmount(r.amount.amountMinor, r.amount.currency),
+        currency: r.amount.currency,
+        open: formatAmount(r.openAfterMinor, r.amount.currency),
+        writtenOff: formatAmount(r.writtenOffAfterMinor, r.amount.currency),
+        entryId: r.entryId,
+        applicationIds: [...r.applicationIds],
+      });
+    },
+  }),
+  defineRoute({
+    permission: 'adjustments:request',
+    route: createRoute({
+      method: 'post',
+      path: '/api/adjustments/{id}/reverse',
+      tags: ['approvals'],
+      summary: 'Reverse an adjustment (write-off, settlement, credit-memo netting, reinstatement)',
+      description:
+        '`id` is the adjustment’s journal entry (`je_…`, in the adjustment’s `entryIds`) or the approved write-off or settlement request (`apr_…`). Its entry is reversed, dated today, and the items reopen. 409 when it was reversed already or the items were paid or recovered since; 400 when it is not an adjustment (a receipt’s application is undone with POST /api/receipts/{id}/unapply).',
+      request: {
+        params: z.object({ id: z.string().max(64) }),
+        body: jsonBody(z.object({ reason: z.string().min(1).max(500) })),
+      },
+      responses: {
+        200: jsonContent(
+          z.object({
+            entryId: z.string(),
+            reversalEntryId: z.string(),
+            approvalId: z.string().nullable(),
+            reversalIds: z.array(z.string()),
+            items: z.array(
+              z.object({
+                itemId: z.string(),
+                itemNumber: z.string(),
+                currency: z.string(),
+                openBefore: ZAmount,
+                openAfter: ZAmount,
+              }),
+            ),
+          }),
+          'reversed',
+        ),
+        ...ERRORS,
+      },
+    }),
+    async handler(c, { params, body }, ctx) {
+      const r = await reverseAdjustment(ctx, c.get('principal'), { id: params.id, reason: body.reason });
+      return json(c, {
+        entryId: r.entryId,
+        reversalEntryId: r.reversalEntryId,
+        approvalId: r.approvalId,
+        reversalIds: [...r.reversalIds],
+        items: r.items.map((i) => ({
+          itemId: i.itemId,
+          itemNumber: i.itemNumber,
+          currency: i.currency,
+          openBefore: formatAmount(i.openBeforeMinor, i.currency),
+          openAfter: formatAmount(i.openAfterMinor, i.currency),
+        })),
+      });
+    },
+  }),
+  defineRoute({
+    permission: 'invoices:read',
+    route: createRoute({
+      method: 'get',
+      path: '/api/items/{id}/adjustments',
+      tags: ['approvals'],
+      summary: 'An item’s write-offs, settlements, credit memos netted, reinstatements and reversals',
+      description:
+        'Oldest first, each with its journal entry (`entryId`, what POST /api/adjustments/{id}/reverse takes), the amount by which it closed the item (negative: reopened) and the entry that reversed it, if any.',
+      request: { params: z.object({ id: z.string().max(64) }) },
+      responses: {
+        200: jsonContent(
+          z.object({
+            items: z.array(
+              z.object({
+                entryId: z.string(),
+                date: z.string(),
+                kind: z.enum(['write_off', 'settlement', 'credit_memo', 'reinstatement', 'reversal']),
+                closed: ZAmount,
+                currency: z.string(),
+                reasonCode: z.string().nullable(),
+                by: z.string(),
+                reversedBy: z.string().nullable(),
+              }),
+            ),
+          }),
+          'the adjustments',
+        ),
+        ...ERRORS,
+      },
+    }),
+    async handler(c, { params }, ctx) {
+      const rows = await listItemAdjustments(ctx, params.id);
+      return json(c, {
+        items: rows.map((r) => ({
+          entryId: r.entryId,
+          date: r.date,
+          kind: r.kind,
+          closed: formatAmount(r.closedMinor, r.currency),
+          currency: r.currency,
+          reasonCode: r.reasonCode,
+          by: r.by,
+          reversedBy: r.reversedBy,
+        })),
+      });
     },
   }),
 ];

@@ -362,6 +362,11 @@ export const agencyRecoveriesCommand: Command = {
       }
       if (r.closedPlacements.length > 0)
         out.write(`  closed (paid in full): ${r.closedPlacements.join(', ')}\n`);
+      for (const x of r.recoveries)
+        for (const ri of x.reinstated)
+          out.write(
+            `  reinstated written-off ${ri.itemNumber}: ${formatMoneyForDisplay(ri.amountMinor, x.currency)} ${x.currency}\n`,
+          );
       return EXIT.ok;
     } finally {
       await close();

@@ -104,7 +104,7 @@ async function withContext(
  * limit decide, as they would over the API: within the limit the money moves now, above it an
  * approval request waits for another user.
  */
-async function principalOf(
+export async function principalOf(
   ctx: ServiceContext,
   input: CommandInput,
   as: string | undefined,

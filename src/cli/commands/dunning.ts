@@ -33,7 +33,7 @@ import { parseDateOption } from './report.ts';
 
 const invalid = (message: string) => new AppError('cli.invalid_arguments', 'invalid', message);
 
-function smtpFrom(values: Record<string, unknown>, env: NodeJS.ProcessEnv) {
+export function smtpFrom(values: Record<string, unknown>, env: NodeJS.ProcessEnv) {
   const url = (values.smtp as string | undefined) ?? env.ARBOR_SMTP_URL;
   if (url !== undefined && !/^smtps?:\/\//.test(url))
     throw invalid(`--smtp must be an smtp:// or smtps:// URL, not "${url}"`);

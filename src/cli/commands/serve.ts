@@ -1,19 +1,24 @@
 import { jsonLogger } from '../../api/logger.ts';
 import { startServer } from '../../api/server.ts';
+import { Mutex } from '../../api/unit-of-work.ts';
 import { AppError } from '../../core/errors.ts';
+import { defaultWorkerName, runWorker } from '../../jobs/worker.ts';
+import { createSmtpMailer, type Mailer } from '../../modules/dunning/index.ts';
 import { ensureAdminUser } from '../../modules/identity/index.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { openContext } from '../runtime.ts';
+import { smtpFrom } from './dunning.ts';
 
 const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
 
 export const serveCommand: Command = {
   words: ['serve'],
   usage:
-    'arbor [--db TARGET] serve [--port N] [--host ADDR] [--secure-cookies] [--trust-proxy] (env: ARBOR_PORT, ARBOR_HOST, ARBOR_SECURE_COOKIES, ARBOR_TRUST_PROXY, ARBOR_LOGIN_ATTEMPTS_PER_MINUTE, ARBOR_DB_POOL)',
-  summary: 'run the HTTP API (and the web app) until SIGTERM or SIGINT; JSON logs on stdout',
+    'arbor [--db TARGET] serve [--port N] [--host ADDR] [--secure-cookies] [--trust-proxy] [--jobs [--interval SECONDS] [--smtp smtp://HOST:PORT] [--from ADDRESS]] (env: ARBOR_PORT, ARBOR_HOST, ARBOR_SECURE_COOKIES, ARBOR_TRUST_PROXY, ARBOR_LOGIN_ATTEMPTS_PER_MINUTE, ARBOR_DB_POOL, ARBOR_SMTP_URL, ARBOR_MAIL_FROM)',
+  summary:
+    'run the HTTP API (and the web app) until SIGTERM or SIGINT, with --jobs the job worker too; JSON logs on stdout',
   async run(input) {
     const { values, global } = parseCommandArgs(
       input,
@@ -23,6 +28,10 @@ export const serveCommand: Command = {
         host: { type: 'string' },
         'secure-cookies': { type: 'boolean' },
         'trust-proxy': { type: 'boolean' },
+        jobs: { type: 'boolean' },
+        interval: { type: 'string' },
+        smtp: { type: 'string' },
+        from: { type: 'string' },
       },
       { min: 0, max: 0 },
     );
@@ -32,6 +41,17 @@ export const serveCommand: Command = {
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new AppError('cli.invalid_arguments', 'invalid', `--port must be 0..65535, not "${portText}"`);
     const host = (values.host as string | undefined) ?? env.ARBOR_HOST ?? '127.0.0.1';
+    const jobs = Boolean(values.jobs);
+    if (!jobs && (values.interval !== undefined || values.smtp !== undefined || values.from !== undefined))
+      throw new AppError(
+        'cli.invalid_arguments',
+        'invalid',
+        '--interval, --smtp and --from configure the job worker: add --jobs',
+      );
+    const interval = Number(values.interval ?? 60);
+    if (!Number.isFinite(interval) || interval < 1)
+      throw new AppError('cli.invalid_arguments', 'invalid', '--interval must be at least 1 second');
+    const smtp = jobs ? smtpFrom(values, env) : null;
     const attempts = env.ARBOR_LOGIN_ATTEMPTS_PER_MINUTE
       ? Number(env.ARBOR_LOGIN_ATTEMPTS_PER_MINUTE)
       : undefined;
@@ -51,11 +71,15 @@ export const serveCommand: Command = {
           : `arbor: admin user created; its password (shown once): ${admin.password}\n`,
       );
     const logger = jsonLogger((line) => input.io.stdout.write(line));
+    // With the worker in the process, requests and worker steps take turns on the embedded
+    // database's one connection (a server's pool needs no turns: jobs are claimed with skip locked).
+    const mutex = jobs && database.kind === 'pglite' ? new Mutex() : undefined;
     const running = await startServer(
       {
         database,
         clock: ctx.clock,
         logger,
+        ...(mutex ? { mutex } : {}),
         ...(values['secure-cookies'] || truthy(env.ARBOR_SECURE_COOKIES) ? { secureCookies: true } : {}),
         trustProxy: Boolean(values['trust-proxy']) || truthy(env.ARBOR_TRUST_PROXY),
         ...(attempts !== undefined && Number.isFinite(attempts) ? { loginAttemptsPerMinute: attempts } : {}),
@@ -66,14 +90,48 @@ export const serveCommand: Command = {
     input.io.stderr.write(
       `arbor: serving ${database.target} at ${running.url}, pid ${process.pid} (sign in: ${running.url}/login; API reference: ${running.url}/api/docs)\n`,
     );
+    const stopWorker = new AbortController();
+    let mailer: Mailer | null = null;
+    let worker: Promise<void> = Promise.resolve();
+    if (smtp) {
+      if (smtp.url) mailer = createSmtpMailer(smtp.url);
+      else
+        input.io.stderr.write(
+          'arbor: no SMTP server (--smtp or ARBOR_SMTP_URL): emails stay in the outbox until a worker has one\n',
+        );
+      logger.info('worker.started', {
+        interval,
+        smtp: smtp.url ? smtp.url.replace(/\/\/[^@]*@/, '//***@') : null,
+      });
+      worker = runWorker(
+        {
+          database,
+          clock: ctx.clock,
+          mailer,
+          from: smtp.from,
+          worker: defaultWorkerName(),
+          log: (event, fields) =>
+            event === 'worker.error' || event === 'job.failed'
+              ? logger.error(event, fields)
+              : logger.info(event, fields),
+          ...(mutex ? { exclusive: <T>(step: () => Promise<T>) => mutex.run(step) } : {}),
+        },
+        { intervalMs: interval * 1000, signal: stopWorker.signal },
+      );
+    }
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info('stopping', { signal });
-        void running.stop().then(resolve);
+        // The worker finishes the step it is in (a job, a delivery) and stops; the server finishes
+        // the requests in flight. Both end before the database is closed.
+        stopWorker.abort();
+        void Promise.all([running.stop(), worker]).then(() => resolve());
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
     });
+    if (smtp) logger.info('worker.stopped', {});
+    await mailer?.close();
     await database.close();
     logger.info('stopped');
     return EXIT.ok;

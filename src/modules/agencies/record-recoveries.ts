@@ -9,6 +9,7 @@ import {
   type ApplicationBatchDraft,
   type ApplicationRowDraft,
   createReceivablesService,
+  findWrittenOffAmounts,
   type ReceiptDraft,
 } from '../receivables/index.ts';
 import { bindHeader, openTableFile } from '../tabular/index.ts';
@@ -57,6 +58,10 @@ export interface RecordedRecovery {
   readonly journalEntryId: string | null;
   /** The items the gross amount settled, oldest first. */
   readonly applied: readonly { itemNumber: string; amountMinor: bigint }[];
+  /** Of those, what had been written off and was reinstated first (recovery: Dr AR, Cr allowance). */
+  readonly reinstated: readonly { itemNumber: string; amountMinor: bigint }[];
+  /** The reinstatement's journal entry, when the recovery reinstated anything. */
+  readonly reinstatementEntryId: string | null;
 }
 
 export interface RecoveryResult {
@@ -80,9 +85,16 @@ export interface RecoveryResult {
  * expense account, the chart's only fee account). When the commission takes it all there is no
  * receipt and the batch (gross − commission = 0) posts without one.
  *
+ * Money recovered on placed items written off meanwhile is a recovery of a written-off amount
+ * (DOMAIN.md): what the gross exceeds the items' open amounts by is first reinstated on the written-off
+ * items, oldest first (receivables.reinstateWrittenOff: Dr AR, Cr allowance, dated the recovery day),
+ * then applied with the rest as above. Open amounts are used before written-off ones, so a recovery
+ * that fits what is open reinstates nothing.
+ *
  * Every line is checked first (placement, date, amounts, commission ≤ gross, reference not seen
- * before, gross ≤ what the placed items still have open, running over earlier lines); any problem
- * fails them all with every problem listed. A placement whose items are all paid afterwards is closed.
+ * before, gross ≤ what the placed items still have open or written off, running over earlier lines);
+ * any problem fails them all with every problem listed. A placement whose items are all paid
+ * afterwards is closed.
  */
 export async function recordRecoveries(
   ctx: ServiceContext,
@@ -194,6 +206,8 @@ interface Checked {
   readonly gross: bigint;
   readonly commission: bigint;
   readonly parts: { itemId: string; number: string; amountMinor: bigint }[];
+  /** Written-off amounts to reinstate before the parts are applied. */
+  readonly reinstated: { itemId: string; number: string; amountMinor: bigint }[];
 }
 
 async function postRecoveries(
@@ -236,6 +250,11 @@ async function postRecoveries(
     else itemsOf.set(i.placement_id, [i]);
   }
   const openNow = new Map(items.map((i) => [i.item_id, i.open_minor]));
+  const writtenOffNow = await findWrittenOffAmounts(
+    tx,
+    ctx.tenantId,
+    items.map((i) => i.item_id),
+  );
   const taken = await findTakenReferences(
     tx,
     ctx.tenantId,
@@ -316,17 +335,42 @@ async function postRecoveries(
       openMinor: openNow.get(i.item_id) ?? 0n,
     }));
     const allocation = allocateRecovery(gross, placed);
-    if (allocation.excessMinor > 0n) {
+    // What the open amounts cannot take goes to the written-off amounts, oldest item first.
+    const recovery =
+      allocation.excessMinor > 0n
+        ? allocateRecovery(
+            allocation.excessMinor,
+            placed.map((i) => ({ ...i, openMinor: writtenOffNow.get(i.itemId) ?? 0n })),
+          )
+        : { parts: [], excessMinor: 0n };
+    if (recovery.excessMinor > 0n) {
       const open = placed.reduce((s, i) => s + i.openMinor, 0n);
+      const writtenOff = placed.reduce((s, i) => s + (writtenOffNow.get(i.itemId) ?? 0n), 0n);
       return problem(
         l,
         index,
-        `${formatAmount(gross, currency)} recovered but the placed items of ${placement.account_number} have only ${formatAmount(open, currency)} open (paid or written off meanwhile?)`,
+        `${formatAmount(gross, currency)} recovered but the placed items of ${placement.account_number} have only ${formatAmount(open, currency)} open and ${formatAmount(writtenOff, currency)} written off (paid meanwhile?)`,
       );
+    }
+    // One application row per item: what was open and what is reinstated on it.
+    const applied = new Map<string, { itemId: string; number: string; amountMinor: bigint }>();
+    for (const part of [...allocation.parts, ...recovery.parts]) {
+      const prev = applied.get(part.itemId);
+      applied.set(part.itemId, { ...part, amountMinor: (prev?.amountMinor ?? 0n) + part.amountMinor });
     }
     for (const part of allocation.parts)
       openNow.set(part.itemId, (openNow.get(part.itemId) ?? 0n) - part.amountMinor);
-    return { line: l, placement, date, gross, commission, parts: allocation.parts };
+    for (const part of recovery.parts)
+      writtenOffNow.set(part.itemId, (writtenOffNow.get(part.itemId) ?? 0n) - part.amountMinor);
+    return {
+      line: l,
+      placement,
+      date,
+      gross,
+      commission,
+      parts: [...applied.values()],
+      reinstated: recovery.parts,
+    };
   };
   for (const [index, l] of lines.entries()) {
     const c = checkLine(l, index);
@@ -346,6 +390,21 @@ async function postRecoveries(
   const recoveryIds: string[] = [];
   const receiptIds: (string | null)[] = [];
   const itemById = new Map(items.map((i) => [i.item_id, i]));
+  // Reinstatements first, each dated its recovery day, so the applications below find the items open.
+  const reinstatementEntries: (string | null)[] = [];
+  for (const c of checked) {
+    if (c.reinstated.length === 0) {
+      reinstatementEntries.push(null);
+      continue;
+    }
+    const r = await receivables.reinstateWrittenOff(tx, {
+      parts: c.reinstated.map((p) => ({ itemId: p.itemId, amountMinor: p.amountMinor })),
+      date: c.date,
+      reason: `recovered by ${c.placement.agency_code} on placement ${c.placement.id}`,
+      importId: options.importId,
+    });
+    reinstatementEntries.push(r.entryId);
+  }
   for (const c of checked) {
     const id = `rcv_${ulid()}`;
     recoveryIds.push(id);
@@ -439,6 +498,8 @@ async function postRecoveries(
       receiptId: receiptIds[k] ?? null,
       journalEntryId: entryId,
       applied: c.parts.map((p) => ({ itemNumber: p.number, amountMinor: p.amountMinor })),
+      reinstated: c.reinstated.map((p) => ({ itemNumber: p.number, amountMinor: p.amountMinor })),
+      reinstatementEntryId: reinstatementEntries[k] ?? null,
     });
   }
 
@@ -477,6 +538,8 @@ async function postRecoveries(
         receipt_id: r.receiptId,
         journal_entry_id: r.journalEntryId,
         applied: r.applied.map((a) => ({ item: a.itemNumber, amount_minor: a.amountMinor.toString() })),
+        reinstated: r.reinstated.map((a) => ({ item: a.itemNumber, amount_minor: a.amountMinor.toString() })),
+        reinstatement_entry_id: r.reinstatementEntryId,
       },
     })),
     ...closing.map((pid) => ({

@@ -20,6 +20,13 @@ export const approvalsError = defineErrors({
   /** What the request measured has changed since (a settlement's items were paid meanwhile). */
   'approvals.stale_request': 'conflict',
   'approvals.number_taken': 'conflict',
+  /** The journal entry (or approved request) named for a reversal does not exist. */
+  'approvals.entry_not_found': 'not_found',
+  /** Not an adjustment's entry: a receipt's application, a document, a reversal itself. */
+  'approvals.not_reversible': 'invalid',
+  'approvals.already_reversed': 'conflict',
+  /** The items were applied since in a way the reversal cannot undo (paid, recovered). */
+  'approvals.items_changed': 'conflict',
 });
 
 export type ApprovalsErrorCode = Parameters<typeof approvalsError>[0];

@@ -8,6 +8,13 @@ export { findReceiptsPage, type ReceiptListFilter, type ReceiptListRow } from '.
 export { buildApplicationPostings, type PostedRow } from './logic/build-application-postings.ts';
 export { buildItemPostings } from './logic/build-item-postings.ts';
 export { buildReceiptPostings } from './logic/build-receipt-postings.ts';
+export {
+  buildReinstatementPostings,
+  buildReinstatementRows,
+  planReinstatement,
+  REINSTATEMENT_REASON,
+  type ReinstatedPart,
+} from './logic/build-reinstatement-postings.ts';
 export { buildWriteOffBatch, type WriteOffPart } from './logic/build-write-off-batch.ts';
 export { type BatchCheck, checkApplicationBatch } from './logic/check-application-batch.ts';
 export {
@@ -22,7 +29,13 @@ export {
   settlesItem,
 } from './logic/types.ts';
 export { receivablesError } from './receivables.errors.ts';
-export { findItemIdsByNumber, lockItems, lockReceipts, reserveNumbers } from './receivables.repo.ts';
+export {
+  findItemIdsByNumber,
+  findWrittenOffAmounts,
+  lockItems,
+  lockReceipts,
+  reserveNumbers,
+} from './receivables.repo.ts';
 export {
   type ApplyResult,
   type BatchProblem,
@@ -30,4 +43,5 @@ export {
   type ItemDraft,
   type ReceiptDraft,
   type ReceivablesService,
+  type ReinstateResult,
 } from './receivables.service.ts';

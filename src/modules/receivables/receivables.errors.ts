@@ -12,4 +12,6 @@ export const receivablesError = defineErrors({
   'receivables.already_reversed': 'conflict',
   'receivables.created_item_in_use': 'conflict',
   'receivables.unbalanced_batch': 'invalid',
+  /** Nothing (or less than asked) is written off to reinstate, or the item would open beyond its amount. */
+  'receivables.exceeds_written_off': 'conflict',
 });

@@ -483,3 +483,25 @@ export async function reserveNumbers(
     returning next_value - ${BigInt(count)} as first`.execute(ex);
   return r.rows[0]?.first ?? 1n;
 }
+
+/**
+ * What each item has written off net of what was since reinstated or reversed: minus the sum of its
+ * `write_off` rows (a write-off is negative, its reversal and a reinstatement positive). Items with
+ * nothing written off are absent.
+ */
+export async function findWrittenOffAmounts(
+  ex: Executor,
+  tenantId: number,
+  itemIds: readonly string[],
+): Promise<Map<string, bigint>> {
+  const out = new Map<string, bigint>();
+  const unique = [...new Set(itemIds)];
+  for (let i = 0; i < unique.length; i += 5000) {
+    const r = await sql<{ item_id: string; written_off: bigint }>`
+      select item_id, (-sum(amount_minor))::bigint as written_off from applications
+      where tenant_id = ${tenantId} and kind = 'write_off' and item_id = any(${unique.slice(i, i + 5000)}::text[])
+      group by item_id`.execute(ex);
+    for (const row of r.rows) if (row.written_off !== 0n) out.set(row.item_id, BigInt(row.written_off));
+  }
+  return out;
+}

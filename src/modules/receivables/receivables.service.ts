@@ -15,6 +15,12 @@ import {
 import { buildApplicationPostings, type PostedRow } from './logic/build-application-postings.ts';
 import { buildItemPostings } from './logic/build-item-postings.ts';
 import { buildReceiptPostings } from './logic/build-receipt-postings.ts';
+import {
+  buildReinstatementPostings,
+  buildReinstatementRows,
+  planReinstatement,
+  type ReinstatedPart,
+} from './logic/build-reinstatement-postings.ts';
 import { checkApplicationBatch } from './logic/check-application-batch.ts';
 import type { ApplicationBatchDraft, ItemState, ItemType, ReceiptState } from './logic/types.ts';
 import { settlesItem } from './logic/types.ts';
@@ -22,6 +28,7 @@ import { receivablesError } from './receivables.errors.ts';
 import {
   type ApplicationRow,
   findTakenNumbers,
+  findWrittenOffAmounts,
   type ItemRow,
   insertApplications,
   insertItems,
@@ -61,6 +68,20 @@ export interface ApplyResult {
   readonly entryIds: readonly string[];
   readonly applicationIds: readonly string[];
   readonly createdItemIds: readonly string[];
+}
+
+export interface ReinstateResult {
+  readonly entryId: string;
+  readonly applicationIds: readonly string[];
+  readonly currency: CurrencyCode;
+  readonly items: readonly {
+    readonly itemId: string;
+    readonly number: string;
+    readonly customerId: string;
+    readonly amountMinor: bigint;
+    readonly openAfterMinor: bigint;
+    readonly writtenOffAfterMinor: bigint;
+  }[];
 }
 
 export type ReceivablesService = ReturnType<typeof createReceivablesService>;
@@ -533,7 +554,152 @@ export function createReceivablesService(
     return { reversalIds: reversalRows.map((r) => r.id), entryIds };
   }
 
-  return { postItems, prepareItems, writeItems, postReceipts, applyBatches, reverseApplications };
+  /**
+   * Recovery of written-off amounts (DOMAIN.md): puts back on the books up to what each item has
+   * written off (net of earlier reinstatements and reversals), so that money received for it can then
+   * be applied as usual. One entry, Dr AR on each item / Cr allowance (buildReinstatementPostings), and
+   * per item an `invoice` row of minus the part and a `write_off` row of plus it, reason `recovery`
+   * (buildReinstatementRows), so the open amount stays the amount less the applications. Items of one
+   * entity and currency; each is named once. Audited per item.
+   */
+  async function reinstateWrittenOff(
+    ex: Executor,
+    request: {
+      readonly parts: readonly { readonly itemId: string; readonly amountMinor?: bigint }[];
+      readonly date: LocalDate;
+      readonly reason: string;
+      readonly importId?: string | null;
+    },
+  ): Promise<ReinstateResult> {
+    if (request.parts.length === 0)
+      throw receivablesError('receivables.invalid_application', 'name at least one item to reinstate');
+    const ids = request.parts.map((p) => p.itemId);
+    if (new Set(ids).size !== ids.length)
+      throw receivablesError('receivables.invalid_application', 'each item is reinstated once per request');
+    const items = await lockItems(ex, tenantId, ids);
+    const missing = ids.filter((id) => !items.has(id));
+    if (missing.length > 0)
+      throw receivablesError('receivables.item_not_found', `item ${missing.join(', ')} not found`);
+    const writtenOff = await findWrittenOffAmounts(ex, tenantId, ids);
+    const first = items.get(ids[0] as string) as ItemState;
+    const parts: ReinstatedPart[] = [];
+    const problems: string[] = [];
+    let conflict = false;
+    for (const p of request.parts) {
+      const item = items.get(p.itemId) as ItemState;
+      if (item.entityId !== first.entityId || item.currency !== first.currency) {
+        problems.push(`${item.number} is not of the entity and currency of ${first.number}`);
+        continue;
+      }
+      if (item.issueDate > request.date) {
+        problems.push(`${item.number} was issued on ${item.issueDate}, after ${request.date}`);
+        continue;
+      }
+      const plan = planReinstatement(
+        { ...item, writtenOffMinor: writtenOff.get(item.id) ?? 0n },
+        p.amountMinor,
+      );
+      if (!plan.ok) {
+        problems.push(plan.problem);
+        conflict ||= plan.conflict;
+        continue;
+      }
+      parts.push({ itemId: item.id, customerId: item.customerId, amountMinor: plan.amountMinor });
+    }
+    if (problems.length > 0)
+      throw receivablesError(
+        conflict ? 'receivables.exceeds_written_off' : 'receivables.invalid_application',
+        `cannot reinstate: ${problems.join('; ')}`,
+        { details: { problems } },
+      );
+    const entryId = newId('journalEntry');
+    const currency = first.currency;
+    await ledger.post(ex, [
+      buildReinstatementPostings({
+        entryId,
+        entityId: first.entityId,
+        currency,
+        date: request.date,
+        parts,
+        description: `recovery of written-off ${parts.map((p) => items.get(p.itemId)?.number).join(', ')}: ${request.reason}`,
+        importId: request.importId ?? null,
+      }),
+    ]);
+    const appRows: ApplicationRow[] = buildReinstatementRows(parts).map((r) => ({
+      id: newId('application'),
+      entityId: first.entityId,
+      journalEntryId: entryId,
+      receiptId: null,
+      customerId: r.customerId,
+      itemId: r.itemId,
+      createdItemId: null,
+      kind: r.kind,
+      currency,
+      amountMinor: r.amountMinor,
+      reasonCode: r.reasonCode ?? null,
+      status: 'manual',
+      confidence: null,
+      explanation: `recovery: ${request.reason}`,
+      engineVersion: null,
+      appliedDate: request.date,
+      reversalOf: null,
+      createdBy: actor,
+    }));
+    await insertApplications(ex, tenantId, appRows);
+    const result: ReinstateResult['items'][number][] = [];
+    for (const p of parts) {
+      const item = items.get(p.itemId) as ItemState;
+      const before = { open: item.openMinor, writtenOff: writtenOff.get(item.id) ?? 0n };
+      item.openMinor += p.amountMinor;
+      result.push({
+        itemId: item.id,
+        number: item.number,
+        customerId: item.customerId,
+        amountMinor: p.amountMinor,
+        openAfterMinor: item.openMinor,
+        writtenOffAfterMinor: before.writtenOff - p.amountMinor,
+      });
+    }
+    await updateItemOpenAmounts(
+      ex,
+      tenantId,
+      parts.map((p) => ({ id: p.itemId, openMinor: items.get(p.itemId)?.openMinor ?? 0n })),
+    );
+    await recordAudit(
+      ex,
+      tenantId,
+      result.map((r) => ({
+        actor,
+        action: 'item.reinstated',
+        objectType: 'item',
+        objectId: r.itemId,
+        before: {
+          open_minor: r.openAfterMinor - r.amountMinor,
+          written_off_minor: r.writtenOffAfterMinor + r.amountMinor,
+        },
+        after: {
+          open_minor: r.openAfterMinor,
+          written_off_minor: r.writtenOffAfterMinor,
+          reinstated_minor: r.amountMinor,
+          currency,
+          journal_entry_id: entryId,
+          reason: request.reason,
+          date: request.date,
+        },
+      })),
+    );
+    return { entryId, applicationIds: appRows.map((r) => r.id), currency, items: result };
+  }
+
+  return {
+    postItems,
+    prepareItems,
+    writeItems,
+    postReceipts,
+    applyBatches,
+    reverseApplications,
+    reinstateWrittenOff,
+  };
 }
 
 export type { ApplicationKind, ApplicationStatus, ItemState, ItemType, ReceiptState };
