@@ -44,3 +44,44 @@ export async function extractPdfText(bytes: Uint8Array): Promise<string[]> {
     await doc.destroy();
   }
 }
+
+export interface PdfTextRun {
+  readonly str: string;
+  /** Left edge and baseline, in PDF points from the bottom-left corner. */
+  readonly x: number;
+  readonly y: number;
+  /** Advance width of the run as the reader computes it from the font's widths. */
+  readonly width: number;
+  readonly fontName: string;
+}
+
+/** The text runs of each page with their positions and widths (for layout assertions). */
+export async function extractPdfTextRuns(bytes: Uint8Array): Promise<PdfTextRun[][]> {
+  const doc = await getDocument({
+    data: new Uint8Array(bytes),
+    useSystemFonts: false,
+    isEvalSupported: false,
+    verbosity: 0,
+  }).promise;
+  try {
+    const pages: PdfTextRun[][] = [];
+    for (let p = 1; p <= doc.numPages; p++) {
+      const content = await (await doc.getPage(p)).getTextContent();
+      const runs: PdfTextRun[] = [];
+      for (const item of content.items) {
+        if (!('str' in item) || item.str === '') continue;
+        runs.push({
+          str: item.str,
+          x: item.transform[4] as number,
+          y: item.transform[5] as number,
+          width: item.width,
+          fontName: item.fontName,
+        });
+      }
+      pages.push(runs);
+    }
+    return pages;
+  } finally {
+    await doc.destroy();
+  }
+}

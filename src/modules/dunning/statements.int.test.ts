@@ -54,6 +54,7 @@ beforeAll(async () => {
       'ECHO,Echo Eyecare,NET30,ap@echo.example,business,,',
       'FOX,Fox Foods,NET30,fail@fox.example,business,,',
       'KILO,Kim Kilo,NET30,kim@kilo.example,consumer,America/Los_Angeles,es',
+      'ZULU,Dvořák Łódź Sp. z o.o.,NET30,,business,,',
     ]),
   );
   await importCsv(
@@ -66,6 +67,7 @@ beforeAll(async () => {
       'E-CM,ECHO,credit_memo,2026-06-05,2026-06-05,100.00,',
       'F-1,FOX,invoice,2026-06-01,2026-07-01,80.00,',
       'K-1,KILO,invoice,2026-05-01,2026-05-31,65.00,',
+      'FA-Ł-1,ZULU,invoice,2026-05-01,2026-05-31,1234.50,',
     ]),
   );
   await importCsv(
@@ -253,5 +255,21 @@ describe('the outbox over a real SMTP server', () => {
     } finally {
       await mailer.close();
     }
+  });
+
+  it('writes a name WinAnsi cannot encode in an embedded font, and it reads back exactly', async () => {
+    const sent = await sendStatement(at('2026-07-03'), 'ZULU', {
+      from: d('2026-05-01'),
+      to: d('2026-07-03'),
+    });
+    expect(sent).toMatchObject({ created: true, delivery: 'print' });
+    const { content } = await getDocument(t.ctx, sent.documentId);
+    const text = (await extractPdfText(content)).join('\n');
+    expect(text).toContain('Dvořák Łódź Sp. z o.o.');
+    expect(text).toMatch(/FA-Ł-1 2026-05-01 2026-05-31 33 1,234\.50 1,234\.50/);
+    expect(text).toContain('Total due 1,234.50 USD');
+    const pdf = content.toString('latin1');
+    expect(pdf).toMatch(/\/BaseFont \/[A-Z]{6}\+DejaVuSans \/Encoding \/Identity-H/);
+    expect(pdf).not.toContain('/Helvetica');
   });
 });

@@ -2,7 +2,14 @@ import type { CurrencyCode } from '../../../core/currency.ts';
 import type { LocalDate } from '../../../core/local-date.ts';
 import { formatAmount } from '../../../core/money.ts';
 import type { DocumentLabels } from '../logic/labels.ts';
-import { PAGE_HEIGHT, PAGE_WIDTH, PdfWriter, type TextOptions, textWidth, wrapText } from './pdf-writer.ts';
+import {
+  EmbeddedFonts,
+  type FontSet,
+  helveticaWidth,
+  type PdfFont,
+  StandardFonts,
+} from './document-fonts.ts';
+import { PAGE_HEIGHT, PAGE_WIDTH, PdfWriter, type TextOptions, wrapText } from './pdf-writer.ts';
 
 export const MARGIN = 54;
 const BOTTOM = PAGE_HEIGHT - 60;
@@ -33,17 +40,30 @@ export function money(amount: bigint, currency: CurrencyCode, withCode = false):
   return withCode ? `${text} ${currency}` : text;
 }
 
-/** Cuts text to fit a width, ending in an ellipsis when cut. */
+/** Cuts text to fit a width, ending in an ellipsis when cut; measured in the document's fonts. */
 export function fitText(
   text: string,
   width: number,
   size: number,
-  font: 'regular' | 'bold' = 'regular',
+  font: PdfFont = 'regular',
+  fonts: Pick<FontSet, 'width'> = { width: helveticaWidth },
 ): string {
-  if (textWidth(text, font, size) <= width) return text;
+  if (fonts.width(text, font, size) <= width) return text;
   let cut = text.length;
-  while (cut > 0 && textWidth(`${text.slice(0, cut)}…`, font, size) > width) cut--;
+  while (cut > 0 && fonts.width(`${text.slice(0, cut)}…`, font, size) > width) cut--;
   return `${text.slice(0, cut)}…`;
+}
+
+/**
+ * Draws a document in Helvetica (WinAnsi, nothing embedded) and returns it; when its text has
+ * characters WinAnsi cannot encode and DejaVu Sans can, draws it once more in embedded DejaVu Sans,
+ * measured with those fonts' widths. `draw` must depend on nothing but its input (it may run twice).
+ */
+export function renderDocument(draw: (layout: DocumentLayout) => Buffer): Buffer {
+  const standard = new StandardFonts();
+  const bytes = draw(new DocumentLayout(standard));
+  if (!standard.needsEmbedding()) return bytes;
+  return draw(new DocumentLayout(new EmbeddedFonts()));
 }
 
 /**
@@ -51,9 +71,19 @@ export function fitText(
  * table's headings, and the frame every document shares (sender, date, addressee, page numbers).
  */
 export class DocumentLayout {
-  readonly pdf = new PdfWriter();
+  readonly pdf: PdfWriter;
+  readonly fonts: FontSet;
   y = MARGIN;
   #tableHeader: (() => void) | null = null;
+
+  constructor(fonts: FontSet = new StandardFonts()) {
+    this.fonts = fonts;
+    this.pdf = new PdfWriter(fonts);
+  }
+
+  #fit(text: string, width: number, size: number, font: PdfFont = 'regular'): string {
+    return fitText(text, width, size, font, this.fonts);
+  }
 
   /** Starts a new page when `height` more points would not fit. */
   ensure(height: number): void {
@@ -72,7 +102,7 @@ export class DocumentLayout {
     const size = options.size ?? 10;
     const font = options.font ?? 'regular';
     const leading = size * 1.3;
-    for (const line of wrapText(text, CONTENT_WIDTH, font, size)) {
+    for (const line of wrapText(text, CONTENT_WIDTH, font, size, this.fonts)) {
       this.ensure(leading);
       this.y += leading;
       this.pdf.text(MARGIN, this.y, line, { font, size });
@@ -89,7 +119,7 @@ export class DocumentLayout {
     accountLabel: string;
     accountNumber: string;
   }): void {
-    this.pdf.text(MARGIN, this.y + 14, fitText(input.company, 330, 14, 'bold'), { font: 'bold', size: 14 });
+    this.pdf.text(MARGIN, this.y + 14, this.#fit(input.company, 330, 14, 'bold'), { font: 'bold', size: 14 });
     this.pdf.text(MARGIN, this.y + 14, `${input.dateLabel}: ${input.date}`, {
       size: 10,
       align: 'right',
@@ -97,7 +127,12 @@ export class DocumentLayout {
     });
     this.y += 60;
     input.addressee.forEach((line, i) => {
-      this.pdf.text(MARGIN, this.y, fitText(line, 300, 11), { size: 11, font: i === 0 ? 'bold' : 'regular' });
+      // Measured in the regular face even for the bold first line, as always: measuring it in bold
+      // would change the bytes of existing Latin letters with long names; 300 of 504 points leaves room.
+      this.pdf.text(MARGIN, this.y, this.#fit(line, 300, 11), {
+        size: 11,
+        font: i === 0 ? 'bold' : 'regular',
+      });
       this.y += 14;
     });
     this.pdf.text(MARGIN, this.y, `${input.accountLabel}: ${input.accountNumber}`, { size: 10 });
@@ -132,10 +167,10 @@ export class DocumentLayout {
       columns.forEach((c, i) => {
         // Measured once: cut to fit if need be, then placed (right-aligned cells from their width).
         let cell = row[i] ?? '';
-        let w = textWidth(cell, 'regular', size);
+        let w = this.fonts.width(cell, 'regular', size);
         if (w > c.width - 6) {
-          cell = fitText(cell, c.width - 6, size);
-          w = textWidth(cell, 'regular', size);
+          cell = this.#fit(cell, c.width - 6, size);
+          w = this.fonts.width(cell, 'regular', size);
         }
         this.pdf.text(c.align === 'right' ? x + c.width - 4 - w : x, this.y, cell, { size });
         x += c.width;

@@ -1,20 +1,21 @@
 import { deflateSync } from 'node:zlib';
-import { HELVETICA_BOLD_WIDTHS, HELVETICA_WIDTHS, WIN_ANSI_EXTRAS } from './helvetica-metrics.ts';
+import { type FontSet, helveticaWidth, type PdfFont, StandardFonts, textString } from './document-fonts.ts';
+
+export type { PdfFont } from './document-fonts.ts';
 
 /**
- * A small PDF 1.4 writer for Arbor's letters and statements: pages of text in Helvetica and
- * Helvetica-Bold (two of the 14 fonts every PDF reader has, so nothing is embedded), thin rules, and
- * flate-compressed content. Why not a general PDF library: a dunning run renders tens of thousands of
- * letters, and the general libraries spend one to five milliseconds on each (parsing font metrics
- * per document, docs/dunning.md); this writer needs a fraction of one, and its output is byte-for-
- * byte the same for the same content, so a document's SHA-256 identifies what it says.
+ * A small PDF 1.4 writer for Arbor's letters and statements: pages of text in two faces (regular and
+ * bold), thin rules, and flate-compressed content. Why not a general PDF library: a dunning run
+ * renders tens of thousands of letters, and the general libraries spend one to five milliseconds on
+ * each (parsing font metrics per document, docs/dunning.md); this writer needs a fraction of one,
+ * and its output is byte-for-byte the same for the same content, so a document's SHA-256 identifies
+ * what it says.
  *
- * Text is encoded in WinAnsiEncoding (Latin-1 plus typographic quotes, dashes, €): enough for English
- * and Spanish letters; a character outside it prints as `?`. Coordinates are points from the top-left
- * corner (the writer turns them into PDF's bottom-left ones).
+ * Text is in the document's `FontSet` (document-fonts.ts): Helvetica in WinAnsiEncoding (Latin-1
+ * plus typographic quotes, dashes, €) for almost every document, or embedded subsets of DejaVu Sans
+ * for one whose text WinAnsi cannot encode (Czech, Polish, Greek, Cyrillic names …). Coordinates are
+ * points from the top-left corner (the writer turns them into PDF's bottom-left ones).
  */
-
-export type PdfFont = 'regular' | 'bold';
 
 export interface TextOptions {
   readonly font?: PdfFont;
@@ -28,43 +29,17 @@ export interface TextOptions {
 export const PAGE_WIDTH = 612;
 export const PAGE_HEIGHT = 792;
 
-const FONT_KEY: Record<PdfFont, string> = { regular: 'F1', bold: 'F2' };
-const WIDTHS: Record<PdfFont, readonly number[]> = { regular: HELVETICA_WIDTHS, bold: HELVETICA_BOLD_WIDTHS };
-
-/** The WinAnsiEncoding code of a character, or `?` (63) when it has none. */
-export function winAnsiCode(codePoint: number): number {
-  if (codePoint >= 32 && codePoint <= 126) return codePoint;
-  if (codePoint >= 160 && codePoint <= 255) return codePoint;
-  return WIN_ANSI_EXTRAS.get(codePoint) ?? 63;
-}
-
-/** Width of `text` in points. */
-export function textWidth(text: string, font: PdfFont, size: number): number {
-  const widths = WIDTHS[font];
-  let units = 0;
-  for (const ch of text) {
-    const code = winAnsiCode(ch.codePointAt(0) ?? 63);
-    units += widths[code - 32] ?? 556;
-  }
-  return (units * size) / 1000;
-}
-
-/** A PDF literal string: WinAnsi bytes, with `(`, `)`, `\` and non-ASCII bytes escaped. */
-function literal(text: string): string {
-  let out = '(';
-  for (const ch of text) {
-    const code = winAnsiCode(ch.codePointAt(0) ?? 63);
-    if (code === 40 || code === 41 || code === 92) out += `\\${String.fromCharCode(code)}`;
-    else if (code > 126) out += `\\${code.toString(8).padStart(3, '0')}`;
-    else out += String.fromCharCode(code);
-  }
-  return `${out})`;
-}
-
 const num = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
 
 /** Splits text into lines no wider than `width` (words longer than a line are cut). */
-export function wrapText(text: string, width: number, font: PdfFont, size: number): string[] {
+export function wrapText(
+  text: string,
+  width: number,
+  font: PdfFont,
+  size: number,
+  fonts: Pick<FontSet, 'width'> = { width: helveticaWidth },
+): string[] {
+  const textWidth = (t: string, f: PdfFont, s: number) => fonts.width(t, f, s);
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
     const words = paragraph.split(/\s+/).filter((w) => w !== '');
@@ -91,10 +66,12 @@ export function wrapText(text: string, width: number, font: PdfFont, size: numbe
 }
 
 export class PdfWriter {
+  readonly fonts: FontSet;
   readonly #pages: string[][] = [];
   #ops: string[] = [];
 
-  constructor() {
+  constructor(fonts: FontSet = new StandardFonts()) {
+    this.fonts = fonts;
     this.addPage();
   }
 
@@ -113,11 +90,11 @@ export class PdfWriter {
     const size = options.size ?? 10;
     let left = x;
     if (options.width !== undefined && options.align && options.align !== 'left') {
-      const w = textWidth(text, font, size);
+      const w = this.fonts.width(text, font, size);
       left = options.align === 'right' ? x + options.width - w : x + (options.width - w) / 2;
     }
     this.#ops.push(
-      `BT /${FONT_KEY[font]} ${num(size)} Tf ${num(left)} ${num(PAGE_HEIGHT - y)} Td ${literal(text)} Tj ET`,
+      `BT /${font === 'bold' ? 'F2' : 'F1'} ${num(size)} Tf ${num(left)} ${num(PAGE_HEIGHT - y)} Td ${this.fonts.show(text, font)} Tj ET`,
     );
   }
 
@@ -142,23 +119,31 @@ export class PdfWriter {
 
   /** The finished file. The same content always gives the same bytes (no dates, no random ids). */
   toBytes(info: { title: string; subject?: string }): Buffer {
-    const objects: (string | Buffer)[] = [];
     const pageCount = this.#pages.length;
-    // 1 catalog, 2 page tree, 3–4 fonts, 5 info, then a page and its contents per page.
-    const pageId = (i: number) => 6 + i * 2;
+    const fonts = this.fonts.resources();
+    // 1 catalog, 2 page tree, 3… fonts, the info, then a page and its contents per page, then what
+    // the fonts refer to (for Helvetica: nothing, so 3–4 fonts, 5 info, pages from 6).
+    const infoId = 3 + fonts.length;
+    const pageId = (i: number) => infoId + 1 + i * 2;
+    const trailing: (string | Buffer)[] = [];
+    const add = (body: string | Buffer) => {
+      trailing.push(body);
+      return pageId(pageCount) + trailing.length - 1;
+    };
+    const fontRefs = fonts.map((f, i) => `/${f.key} ${3 + i} 0 R`).join(' ');
+    const objects: (string | Buffer)[] = [];
     objects.push('<< /Type /Catalog /Pages 2 0 R >>');
     objects.push(
       `<< /Type /Pages /Kids [${this.#pages.map((_, i) => `${pageId(i)} 0 R`).join(' ')}] /Count ${pageCount} >>`,
     );
-    objects.push('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
-    objects.push('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>');
+    for (const f of fonts) objects.push(f.dictionary(add));
     objects.push(
-      `<< /Title ${literal(info.title)}${info.subject ? ` /Subject ${literal(info.subject)}` : ''} /Producer (Arbor) >>`,
+      `<< /Title ${textString(info.title)}${info.subject ? ` /Subject ${textString(info.subject)}` : ''} /Producer (Arbor) >>`,
     );
     for (let i = 0; i < pageCount; i++) {
       objects.push(
         `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE_WIDTH} ${PAGE_HEIGHT}] ` +
-          `/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${pageId(i) + 1} 0 R >>`,
+          `/Resources << /Font << ${fontRefs} >> >> /Contents ${pageId(i) + 1} 0 R >>`,
       );
       // Level 1: a run compresses tens of thousands of pages; text compresses well at any level.
       const content = deflateSync(Buffer.from((this.#pages[i] ?? []).join('\n'), 'latin1'), { level: 1 });
@@ -170,6 +155,7 @@ export class PdfWriter {
         ]),
       );
     }
+    objects.push(...trailing);
     // A binary comment after the header tells transfer programs the file is binary (PDF 1.4, 7.5.2).
     const parts: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
     let offset = parts[0]?.length ?? 0;
@@ -191,7 +177,7 @@ export class PdfWriter {
       '0000000000 65535 f\r',
       ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n\r`),
       'trailer',
-      `<< /Size ${objects.length + 1} /Root 1 0 R /Info 5 0 R >>`,
+      `<< /Size ${objects.length + 1} /Root 1 0 R /Info ${infoId} 0 R >>`,
       'startxref',
       String(offset),
       '%%EOF',

@@ -2,7 +2,7 @@ import type { CurrencyCode } from '../../../core/currency.ts';
 import type { LocalDate } from '../../../core/local-date.ts';
 import { bucketLabel, type DocumentLabels } from '../logic/labels.ts';
 import { isItemsLine } from '../logic/render-template.ts';
-import { CONTENT_WIDTH, type Column, DocumentLayout, money } from './layout.ts';
+import { CONTENT_WIDTH, type Column, type DocumentLayout, money, renderDocument } from './layout.ts';
 
 export interface NoticeItem {
   readonly number: string;
@@ -48,8 +48,11 @@ export interface NoticeContent {
  * summary in the statement's buckets.
  */
 export function renderNotice(content: NoticeContent): Buffer {
+  return renderDocument((layout) => drawNotice(layout, content));
+}
+
+function drawNotice(layout: DocumentLayout, content: NoticeContent): Buffer {
   const { labels } = content;
-  const layout = new DocumentLayout();
   layout.header({
     company: content.company,
     dateLabel: labels.asOf,

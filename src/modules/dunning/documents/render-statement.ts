@@ -1,6 +1,6 @@
 import type { Statement } from '../../reporting/index.ts';
 import { bucketLabel, type DocumentLabels } from '../logic/labels.ts';
-import { CONTENT_WIDTH, DocumentLayout, MARGIN, money } from './layout.ts';
+import { CONTENT_WIDTH, type DocumentLayout, MARGIN, money, renderDocument } from './layout.ts';
 
 /**
  * A statement of account as PDF, from the statement report (reporting module): per currency the
@@ -8,15 +8,20 @@ import { CONTENT_WIDTH, DocumentLayout, MARGIN, money } from './layout.ts';
  * open at the end, the total due (the closing balance, which is what the AR ledger and unapplied
  * cash say the customer owes) and the aging summary.
  */
-export function renderStatement(input: {
-  company: string;
-  statement: Statement;
-  address: readonly string[];
-  intro: string;
-  labels: DocumentLabels;
-}): Buffer {
+export interface StatementContent {
+  readonly company: string;
+  readonly statement: Statement;
+  readonly address: readonly string[];
+  readonly intro: string;
+  readonly labels: DocumentLabels;
+}
+
+export function renderStatement(input: StatementContent): Buffer {
+  return renderDocument((layout) => drawStatement(layout, input));
+}
+
+function drawStatement(layout: DocumentLayout, input: StatementContent): Buffer {
   const { statement: s, labels } = input;
-  const layout = new DocumentLayout();
   layout.header({
     company: input.company,
     dateLabel: labels.asOf,
