@@ -5,7 +5,7 @@
  */
 
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { addDays, type LocalDate } from '../src/core/local-date.ts';
 
 export interface BenchDataOptions {
@@ -44,10 +44,15 @@ async function writeLines(path: string, lines: Iterable<string>): Promise<void> 
 export async function writeBenchData(
   dir: string,
   o: BenchDataOptions,
+  /** Keep files written earlier (the names carry the sizes, the seed is fixed unless given). */
+  reuse = false,
 ): Promise<{ customers: string; invoices: string }> {
   const random = prng(o.seed ?? 7);
   const customersPath = `${dir}/customers-${o.customers}.csv`;
   const invoicesPath = `${dir}/invoices-${o.invoices}.csv`;
+  if (reuse && o.seed === undefined && existsSync(customersPath) && existsSync(invoicesPath)) {
+    return { customers: customersPath, invoices: invoicesPath };
+  }
   const terms = ['NET30', 'NET30', 'NET30', 'NET45', 'NET15', '2/10NET30', 'NET30EOM'];
   await writeLines(
     customersPath,

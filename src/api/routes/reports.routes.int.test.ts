@@ -271,7 +271,37 @@ describe('GET /api/reports/aging', () => {
     expect(r.body.unidentified).toEqual([]);
     expectTotalsAreSums(r.body);
     expect(r.body.totals).toMatchObject([{ currency: 'USD', balance: '700.00', accounts: 2 }]);
-    expect((await get<AgingJson>('/api/reports/aging?by=parent', as)).status).toBe(403);
+  });
+
+  it("rolls a portfolio-scoped analyst's customers up by parent, summing only theirs", async () => {
+    // C5, a child of asmith's C1 worked by bjones: in bjones's rows, never in asmith's roll-up.
+    await importCsv(
+      h.ctx,
+      'customers',
+      csv(['account_number,name,parent_account_number,collector,terms', 'C5,Acme East,C1,bjones,NET30']),
+    );
+    await importCsv(
+      h.ctx,
+      'invoices',
+      csv(['invoice_number,account_number,issue_date,amount', 'INV-C5,C5,2026-06-20,90.00']),
+    );
+    const as = { as: { token: scopedToken } };
+    const r = await get<AgingJson>('/api/reports/aging?by=parent', as);
+    expect(r.status).toBe(200);
+    expect(r.body.by).toBe('parent');
+    expect(r.body.rows.map((x) => [x.accountNumber, x.balance])).toEqual([
+      ['C1', '300.00'],
+      ['C4', '400.00'],
+    ]);
+    expect(r.body.unidentified).toEqual([]);
+    expectTotalsAreSums(r.body);
+    const theirs = await buildAgingReport(h.ctx, { by: 'parent', collector: 'asmith' });
+    expect(r.body.rows.map((x) => x.balance)).toEqual(theirs.rows.map((x) => f(x.balance, x.currency)));
+    // Everyone's roll-up puts C5 under C1; bjones's own aging has C5 and C3, not C1.
+    const all = await get<AgingJson>('/api/reports/aging?by=parent', { as: 'manager' });
+    expect(all.body.rows.find((x) => x.accountNumber === 'C1')?.balance).toBe('390.00');
+    const bjones = await buildAgingReport(h.ctx, { collector: 'bjones' });
+    expect(bjones.rows.map((x) => x.accountNumber)).toEqual(['C3', 'C5']);
   });
 
   it('needs reports:read', async () => {

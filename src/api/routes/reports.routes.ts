@@ -236,40 +236,6 @@ const agingAmounts = (r: AgingRow) => {
   };
 };
 
-/** Sums rows per currency, as buildAgingReport does for its totals (without unidentified cash). */
-function totalsOf(rows: readonly AgingRow[], bucketCount: number): AgingRow[] {
-  const totals = new Map<CurrencyCode, AgingRow>();
-  for (const r of rows) {
-    let t = totals.get(r.currency);
-    if (!t) {
-      t = {
-        customerId: null,
-        accountNumber: 'TOTAL',
-        name: '',
-        parentAccountNumber: null,
-        currency: r.currency,
-        buckets: new Array<bigint>(bucketCount).fill(0n),
-        credits: 0n,
-        balance: 0n,
-        unapplied: 0n,
-        net: 0n,
-        customers: 0,
-      };
-      totals.set(r.currency, t);
-    }
-    const total = t;
-    r.buckets.forEach((b, i) => {
-      total.buckets[i] = (total.buckets[i] ?? 0n) + b;
-    });
-    total.credits += r.credits;
-    total.balance += r.balance;
-    total.unapplied += r.unapplied;
-    total.net += r.net;
-    total.customers += r.customers;
-  }
-  return [...totals.values()];
-}
-
 /** Rows are sorted by (account number, currency) in code-unit order, as buildAgingReport sorts them. */
 const afterKey = (r: AgingRow, key: readonly [string, string]) =>
   r.accountNumber > key[0] || (r.accountNumber === key[0] && r.currency > key[1]);
@@ -307,7 +273,7 @@ export const reportRoutes = [
       summary: 'Aged open items per customer (or per top-level parent), with totals per currency',
       description:
         'As `arbor report aging`. Every row unless `limit` is given; then rows come a page at a time (cursor) and the totals stay those of the whole report. ' +
-        'A portfolio-scoped analyst sees only their customers (by customer), and totals over those rows.',
+        'A portfolio-scoped analyst sees only their customers (by customer, or rolled up by parent over those customers alone), and totals over those rows.',
       request: {
         query: z.object({
           asOf: ZDay.optional().openapi({ description: 'default: today' }),
@@ -345,12 +311,9 @@ export const reportRoutes = [
         }
       }
       const principal = c.get('principal');
+      // A portfolio-scoped analyst's aging is built from their customers only, so a parent's row (by
+      // parent) sums only those of its customers they work, and the totals are over those rows.
       const portfolio = portfolioOf(principal);
-      if (portfolio !== undefined && query.by === 'parent')
-        throw apiError(
-          'api.forbidden',
-          'a portfolio-scoped analyst sees the aging by customer, not rolled up by parent',
-        );
       const after = agingCursor(query.cursor);
       const report = await buildAgingReport(ctx, {
         ...(query.asOf ? { asOf: query.asOf as LocalDate } : {}),
@@ -359,22 +322,16 @@ export const reportRoutes = [
         boundaries,
         fromLedger: query.fromLedger === 'true',
         ...(query.entity !== undefined ? { entity: query.entity } : {}),
+        ...(portfolio !== undefined ? { collector: portfolio } : {}),
       });
       const profiles = await findCustomerProfiles(
         ctx.database.db,
         ctx.tenantId,
         report.rows.flatMap((r) => (r.customerId ? [r.customerId] : [])),
       );
-      let rows = report.rows;
-      let totals = [...report.totals.values()];
-      let unidentified = [...report.unidentified];
-      if (portfolio !== undefined) {
-        rows = rows.filter(
-          (r) => r.customerId !== null && profiles.get(r.customerId)?.collector === portfolio,
-        );
-        totals = totalsOf(rows, report.buckets.length);
-        unidentified = [];
-      }
+      const rows = report.rows;
+      const totals = [...report.totals.values()];
+      const unidentified = [...report.unidentified];
       let pageRows = after ? rows.filter((r) => afterKey(r, after)) : rows;
       let nextCursor: string | null = null;
       if (query.limit !== undefined && pageRows.length > query.limit) {

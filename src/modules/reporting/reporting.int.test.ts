@@ -4,7 +4,14 @@ import { loadSmallPortfolio } from '../../../test/support/small-portfolio.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import type { LocalDate } from '../../core/local-date.ts';
 import { checkLedger } from '../integrity/index.ts';
-import { type AgingReport, buildAgingReport, buildStatement, exportApplications } from './index.ts';
+import {
+  type AgingReport,
+  buildAgingReport,
+  buildBuckets,
+  buildStatement,
+  DEFAULT_BOUNDARIES,
+  exportApplications,
+} from './index.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -81,6 +88,44 @@ describe('aging', () => {
   });
 });
 
+/** The aging by its definition: each open debit in the bucket its date falls in, credits apart. */
+async function agingFromItems(options: { basis: 'due' | 'issue'; boundaries: readonly number[] }) {
+  const asOf = t.ctx.clock.today();
+  const buckets = buildBuckets(asOf, options.basis, options.boundaries);
+  const items = await t.ctx.database.db
+    .selectFrom('items')
+    .innerJoin('customers', (j) =>
+      j.onRef('customers.tenant_id', '=', 'items.tenant_id').onRef('customers.id', '=', 'items.customer_id'),
+    )
+    .select([
+      'customers.account_number',
+      'items.currency',
+      'items.due_date',
+      'items.issue_date',
+      'items.open_minor',
+    ])
+    .where('items.tenant_id', '=', t.ctx.tenantId)
+    .where('items.open_minor', '<>', 0n)
+    .execute();
+  const expected = new Map<string, { buckets: bigint[]; credits: bigint }>();
+  for (const i of items) {
+    const key = `${i.account_number}|${i.currency}`;
+    const row = expected.get(key) ?? { buckets: buckets.map(() => 0n), credits: 0n };
+    expected.set(key, row);
+    if (i.open_minor < 0n) row.credits += i.open_minor;
+    const date = options.basis === 'due' ? i.due_date : i.issue_date;
+    buckets.forEach((b, k) => {
+      if (
+        i.open_minor > 0n &&
+        (b.fromDate === null || date >= b.fromDate) &&
+        (b.toDate === null || date <= b.toDate)
+      )
+        row.buckets[k] = (row.buckets[k] ?? 0n) + i.open_minor;
+    });
+  }
+  return expected;
+}
+
 describe('statement', () => {
   it('runs from the opening balance to a closing balance that ties to the open items', async () => {
     const s = await buildStatement(t.ctx, 'C3', {
@@ -148,5 +193,38 @@ describe('applications export', () => {
   it('keeps every invariant', async () => {
     const results = await checkLedger(t.ctx);
     expect(results.filter((r) => !r.ok)).toEqual([]);
+  });
+});
+
+describe('aging against its definition', () => {
+  it('puts every open item in its bucket, for any basis and boundaries', async () => {
+    // Credits of both kinds and items in several buckets, so every threshold is crossed.
+    await importCsv(
+      t.ctx,
+      'invoices',
+      csv([
+        'invoice_number,account_number,issue_date,amount',
+        'INV-DEF-1,C1,2026-01-15,120.00',
+        'INV-DEF-2,C1,2026-04-01,80.25',
+        'INV-DEF-3,C3,2026-05-20,33.33',
+        'INV-DEF-4,C3,2026-06-29,10.00',
+      ]),
+    );
+    for (const options of [
+      { basis: 'due' as const, boundaries: DEFAULT_BOUNDARIES },
+      { basis: 'issue' as const, boundaries: [15, 45] },
+      { basis: 'due' as const, boundaries: [1, 2, 700] },
+      { basis: 'issue' as const, boundaries: [7] },
+    ]) {
+      const expected = await agingFromItems(options);
+      const report = await buildAgingReport(t.ctx, options);
+      const got = new Map(
+        report.rows
+          .filter((r) => r.buckets.some((b) => b !== 0n) || r.credits !== 0n)
+          .map((r) => [`${r.accountNumber}|${r.currency}`, { buckets: r.buckets, credits: r.credits }]),
+      );
+      expect(got).toEqual(expected);
+      expect(expected.size).toBeGreaterThan(1);
+    }
   });
 });
