@@ -108,6 +108,15 @@ describe('arbor command line', () => {
     const xlsx = join(dir, 'aging.xlsx');
     expect((await arbor(['report', 'aging', '--format', 'xlsx', '--output', xlsx])).code).toBe(0);
     expect((await readFile(xlsx)).subarray(0, 2).toString()).toBe('PK');
+    // A collector's own customers only: bjones works C3, asmith C1 and C2.
+    const mine = JSON.parse(
+      (await arbor(['report', 'aging', '--collector', 'bjones', '--format', 'json'])).out,
+    );
+    expect(mine.rows.map((r: { account_number: string }) => r.account_number)).toEqual(['C3']);
+    const theirs = JSON.parse(
+      (await arbor(['report', 'aging', '--collector', 'asmith', '--by', 'parent', '--format', 'json'])).out,
+    );
+    expect(theirs.rows.map((r: { account_number: string }) => r.account_number)).toEqual(['C1']);
     const bad = await arbor(['report', 'aging', '--as-of', '30/06/2026']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--as-of must be a date/);

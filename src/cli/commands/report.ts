@@ -32,7 +32,7 @@ export function parseDateOption(name: string, value: unknown): LocalDate | undef
 export const agingCommand: Command = {
   words: ['report', 'aging'],
   usage:
-    'arbor report aging [--as-of DATE] [--basis due|issue] [--buckets 30,60,90,120] [--by customer|parent] [--entity CODE] [--from-ledger] [--format table|csv|json|xlsx] [--output FILE]',
+    'arbor report aging [--as-of DATE] [--basis due|issue] [--buckets 30,60,90,120] [--by customer|parent] [--entity CODE] [--collector NAME] [--from-ledger] [--format table|csv|json|xlsx] [--output FILE]',
   summary: 'aged open items per customer with totals, as of any date',
   async run(input) {
     const { values, global } = parseCommandArgs(
@@ -44,6 +44,7 @@ export const agingCommand: Command = {
         buckets: { type: 'string' },
         by: { type: 'string' },
         entity: { type: 'string' },
+        collector: { type: 'string' },
         'from-ledger': { type: 'boolean' },
         format: { type: 'string' },
         output: { type: 'string' },
@@ -81,6 +82,7 @@ export const agingCommand: Command = {
         by,
         fromLedger: values['from-ledger'] === true,
         ...(typeof values.entity === 'string' ? { entity: values.entity } : {}),
+        ...(typeof values.collector === 'string' ? { collector: values.collector } : {}),
       });
       await withOutput(
         input.io.stdout,
