@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../core/context.ts';
 import type { CurrencyCode } from '../../core/currency.ts';
 import type { LocalDate } from '../../core/local-date.ts';
-import { anyText, type BulkColumn, insertColumns } from '../../db/bulk.ts';
+import { anyText, type BulkColumn, columnArray, insertColumns } from '../../db/bulk.ts';
 import type { DatabaseKind } from '../../db/database.ts';
 import type {
   DunningChannel,
@@ -312,7 +312,9 @@ const RS = '\u001e';
 /**
  * Open items (debits and credits) of the customers, by customer, due date and number. One row per
  * customer, its items packed in one text: a batch reads some 20,000 items, and the driver's cost is
- * per row and per field, not per byte.
+ * per row and per field, not per byte. Read customer by customer (a nested loop over the batch's ids,
+ * each an index scan of `items_open`): no sort of the whole batch's items, which spilled to disk at
+ * the default work_mem, only each customer's own few items by due date and number.
  */
 export async function findOpenItems(
   ex: Executor,
@@ -320,11 +322,13 @@ export async function findOpenItems(
   customerIds: readonly string[],
 ): Promise<Map<string, OpenItem[]>> {
   const r = await sql<{ customer_id: string; packed: string }>`
-    select customer_id, string_agg(concat_ws(${US}, id, number, type, to_char(issue_date, 'YYYY-MM-DD'),
-        to_char(due_date, 'YYYY-MM-DD'), currency,
-        amount_minor, open_minor), ${RS} order by due_date, number) as packed
-    from items where tenant_id = ${tenantId} and customer_id = ${anyText(customerIds)} and open_minor <> 0
-    group by customer_id`.execute(ex);
+    select c.id as customer_id, x.packed from unnest(${columnArray(customerIds, 'text')}) as c(id)
+    cross join lateral (
+      select string_agg(concat_ws(${US}, id, number, type, to_char(issue_date, 'YYYY-MM-DD'),
+          to_char(due_date, 'YYYY-MM-DD'), currency, amount_minor, open_minor), ${RS}
+          order by due_date, number) as packed
+      from items where tenant_id = ${tenantId} and customer_id = c.id and open_minor <> 0) x
+    where x.packed is not null`.execute(ex);
   const out = new Map<string, OpenItem[]>();
   for (const x of r.rows) {
     const list: OpenItem[] = [];
@@ -367,29 +371,37 @@ export async function findUnappliedByCustomer(
   return out;
 }
 
-/** Per item, the highest day offset the ledger holds for it. */
+/**
+ * Per item, the highest day offset the ledger holds for it. Customer by customer (an index scan of
+ * the ledger's key per id, `offset 0` keeping the planner from making it one scan of the tenant's
+ * whole ledger): a first run's ledger grows from nothing while its statistics still say it is
+ * empty, and a scan filtered by customer read every row written so far, once per batch.
+ */
 export async function findLedgerLevels(
   ex: Executor,
   tenantId: number,
   customerIds: readonly string[],
 ): Promise<Map<string, number>> {
   const r = await sql<{ item_id: string; level: number }>`
-    select item_id, max(day_offset)::int as level from dunning_ledger
-    where tenant_id = ${tenantId} and customer_id = ${anyText(customerIds)}
-    group by item_id`.execute(ex);
+    select l.item_id, max(l.day_offset)::int as level from unnest(${columnArray(customerIds, 'text')}) as c(id)
+    cross join lateral (select item_id, day_offset from dunning_ledger
+      where tenant_id = ${tenantId} and customer_id = c.id offset 0) l
+    group by l.item_id`.execute(ex);
   return new Map(r.rows.map((x) => [x.item_id, x.level]));
 }
 
-/** The last run date of a notice and of a call task per customer. */
+/** The last run date of a notice and of a call task per customer (customer by customer, as above). */
 export async function findLastMessages(
   ex: Executor,
   tenantId: number,
   customerIds: readonly string[],
 ): Promise<Map<string, { notice: LocalDate | null; callTask: LocalDate | null }>> {
   const r = await sql<{ customer_id: string; kind: 'notice' | 'call_task'; last: string }>`
-    select customer_id, kind, max(run_date) as last from dunning_messages
-    where tenant_id = ${tenantId} and customer_id = ${anyText(customerIds)}
-    group by customer_id, kind`.execute(ex);
+    select c.id as customer_id, m.kind, max(m.run_date) as last
+    from unnest(${columnArray(customerIds, 'text')}) as c(id)
+    cross join lateral (select kind, run_date from dunning_messages
+      where tenant_id = ${tenantId} and customer_id = c.id offset 0) m
+    group by c.id, m.kind`.execute(ex);
   const out = new Map<string, { notice: LocalDate | null; callTask: LocalDate | null }>();
   for (const x of r.rows) {
     const e = out.get(x.customer_id) ?? { notice: null, callTask: null };

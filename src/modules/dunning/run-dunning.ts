@@ -53,6 +53,15 @@ const DEFAULT_BATCH = 1000;
 /** pg_advisory_xact_lock(key + partition, tenant): one batch of a tenant's partition at a time. */
 const RUN_LOCK = 727_100;
 const PARTITIONS = 8;
+/**
+ * Batches in progress at once on a server, each in its own transaction, connection and partition:
+ * one renders (see runBatch) while the others read or write. With two, a first run over 1,000,000
+ * items spent some 30 s in JavaScript in 42–60 s on a shared machine, the process idle meanwhile
+ * waiting on the server; four lanes (two partitions each) keep it busier (docs/dunning.md).
+ */
+const LANES = 4;
+/** The longest stretch of rendering before the event loop gets a turn (see runBatch). */
+const YIELD_MS = 8;
 
 /** A customer's partition: FNV-1a of its id, so every run puts a customer in the same one. */
 export function partitionOf(id: string): number {
@@ -161,14 +170,15 @@ export async function runDunning(ctx: ServiceContext, options: DunningRunOptions
     defaultZone: collectionsSettingsOf(settings).timeZone,
     counters,
     phases,
+    renderTurn: { tail: Promise.resolve() },
   };
   // Customers fall in fixed partitions by a hash of their id; a batch holds only one partition's
   // customers and the partition's lock, so two runs never work on one customer at once. On a server,
-  // two workers take alternate partitions: one renders while the other's batch is being written.
+  // LANES workers take the partitions in turn: one renders while the others' batches are read or written.
   const partitions: string[][] = Array.from({ length: PARTITIONS }, () => []);
   for (const id of candidates) partitions[partitionOf(id)]?.push(id);
-  const lanes = db.isTransaction || ctx.database.kind !== 'postgres' ? 1 : 2;
-  // Settled, not raced: a failing lane lets the other finish its batch before the run reports failure.
+  const lanes = db.isTransaction || ctx.database.kind !== 'postgres' ? 1 : LANES;
+  // Settled, not raced: a failing lane lets the others finish their batch before the run reports failure.
   const settled = await Promise.allSettled(
     Array.from({ length: lanes }, async (_, lane) => {
       for (let p = lane; p < PARTITIONS; p += lanes) {
@@ -206,6 +216,8 @@ interface RunState {
   readonly defaultZone: string;
   readonly counters: Counters;
   readonly phases: Phases;
+  /** Settles when the lane rendering now has finished (see runBatch). */
+  readonly renderTurn: { tail: Promise<void> };
 }
 
 function indexTemplates(templates: readonly TemplateView[]): Map<string, Map<string, TemplateView>> {
@@ -252,17 +264,38 @@ async function runBatch(tx: Executor, run: RunState, ids: readonly string[]): Pr
   t0 = performance.now();
   const out: Output = { messages: [], ledger: [], documents: [], emails: [], activities: [], audit: [] };
   const now = ctx.clock.now();
-  for (const id of active) {
-    const customer = customers.get(id);
-    if (!customer) continue;
-    dunCustomer(run, out, now, {
-      customer,
-      items: items.get(id) ?? [],
-      levels,
-      last: last.get(id) ?? { notice: null, callTask: null },
-      sources: { contacts: sources.contacts.get(id) ?? [], parties: sources.parties.get(id) ?? [] },
-      onHold: onHold.has(id),
-    });
+  // Rendering a batch is a few hundred milliseconds of JavaScript. One lane renders at a time (the
+  // others meanwhile read or write: taking turns at rendering would make the lanes write all at once
+  // and leave the process idle), and the loop hands the event loop back every few milliseconds so
+  // that the other lanes' COPYs go out and their results come in, instead of the server waiting for
+  // the loop to end.
+  const turn = run.renderTurn.tail;
+  let release = () => {};
+  run.renderTurn.tail = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await turn;
+  t0 = performance.now();
+  try {
+    let slice = t0;
+    for (const id of active) {
+      if (performance.now() - slice > YIELD_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
+      const customer = customers.get(id);
+      if (!customer) continue;
+      dunCustomer(run, out, now, {
+        customer,
+        items: items.get(id) ?? [],
+        levels,
+        last: last.get(id) ?? { notice: null, callTask: null },
+        sources: { contacts: sources.contacts.get(id) ?? [], parties: sources.parties.get(id) ?? [] },
+        onHold: onHold.has(id),
+      });
+    }
+  } finally {
+    release();
   }
   phases.decide += since(t0);
   t0 = performance.now();
