@@ -7,6 +7,7 @@ import { dunning } from './2026-11-30-06-dunning.ts';
 import { agencies } from './2026-11-30-07-agencies.ts';
 import { listIndexes } from './2026-11-30-09-list-indexes.ts';
 import { auditLanes } from './2026-11-30-10-audit-lanes.ts';
+import { listFilterIndexes } from './2026-11-30-13-list-filter-indexes.ts';
 import { documentsInline } from './2026-11-30-14-documents-inline.ts';
 
 /** Every migration, in order. Names are date-prefixed and never change once released. */
@@ -20,5 +21,6 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: '2026-11-30-07-agencies', sql: agencies },
   { name: '2026-11-30-09-list-indexes', sql: listIndexes },
   { name: '2026-11-30-10-audit-lanes', sql: auditLanes },
+  { name: '2026-11-30-13-list-filter-indexes', sql: listFilterIndexes },
   { name: '2026-11-30-14-documents-inline', sql: documentsInline },
 ];

@@ -35,14 +35,19 @@ export interface CustomerListRow {
 
 /**
  * A page of customers in account-number order with their open balance. Every filter is a bound
- * parameter; `like` patterns escape their wildcards so a filter value is always plain data.
+ * parameter, and a search is plain text (no wildcards): the account number starts with it, or the
+ * name does ignoring case — `lower(name)` (kept in `name_folded`) starts with `lower(search)`, which
+ * is what `name ilike 'search%'` means in a UTF-8 database.
+ *
+ * The page is chosen first (its filters each have an index: account-number order, collector, the
+ * prefix indexes of migration 13), then the open balance is summed for its rows only.
  */
 export async function findCustomersPage(
   ex: Executor,
   tenantId: number,
   filter: CustomerListFilter,
 ): Promise<CustomerListRow[]> {
-  let q = ex
+  let page = ex
     .selectFrom('customers as c')
     .where('c.tenant_id', '=', tenantId)
     .select([
@@ -57,35 +62,44 @@ export async function findCustomersPage(
       'c.segment',
       'c.collector',
     ])
-    .select((eb) => [
-      eb
-        .selectFrom('items as i')
-        .whereRef('i.tenant_id', '=', 'c.tenant_id')
-        .whereRef('i.customer_id', '=', 'c.id')
-        .where('i.open_minor', '<>', 0n)
-        .select(sql<bigint>`coalesce(sum(i.open_minor), 0)::bigint`.as('s'))
-        .as('open_minor'),
-      eb
-        .selectFrom('items as i')
-        .whereRef('i.tenant_id', '=', 'c.tenant_id')
-        .whereRef('i.customer_id', '=', 'c.id')
-        .where('i.open_minor', '<>', 0n)
-        .select(sql<number>`count(*)::int`.as('n'))
-        .as('open_items'),
-    ])
     .orderBy('c.account_number')
     .limit(filter.limit);
   if (filter.search) {
-    const pattern = `${filter.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    q = q.where((eb) => eb.or([eb('c.account_number', 'like', pattern), eb('c.name', 'ilike', pattern)]));
+    // Under row-level security only leakproof conditions become index ranges (migration 13).
+    const search = filter.search;
+    page = page.where((eb) =>
+      eb.or([
+        sql<boolean>`starts_with(c.account_number, ${search})`,
+        sql<boolean>`starts_with(c.name_folded, lower(${search}))`,
+      ]),
+    );
   }
-  if (filter.segment !== undefined) q = q.where('c.segment', '=', filter.segment);
-  if (filter.collector !== undefined) q = q.where('c.collector', '=', filter.collector);
-  if (filter.portfolioOf !== undefined) q = q.where('c.collector', '=', filter.portfolioOf);
-  if (filter.parentId !== undefined) q = q.where('c.parent_id', '=', filter.parentId);
-  if (filter.customerType !== undefined) q = q.where('c.customer_type', '=', filter.customerType);
-  if (filter.exactAccount !== undefined) q = q.where('c.account_number', '=', filter.exactAccount);
-  if (filter.after !== undefined) q = q.where('c.account_number', '>', filter.after);
-  const rows = await q.execute();
+  if (filter.segment !== undefined) page = page.where('c.segment', '=', filter.segment);
+  if (filter.collector !== undefined) page = page.where('c.collector', '=', filter.collector);
+  if (filter.portfolioOf !== undefined) page = page.where('c.collector', '=', filter.portfolioOf);
+  if (filter.parentId !== undefined) page = page.where('c.parent_id', '=', filter.parentId);
+  if (filter.customerType !== undefined) page = page.where('c.customer_type', '=', filter.customerType);
+  if (filter.exactAccount !== undefined) page = page.where('c.account_number', '=', filter.exactAccount);
+  if (filter.after !== undefined) page = page.where('c.account_number', '>', filter.after);
+  const rows = await ex
+    .selectFrom(page.as('c'))
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('items as i')
+          .where('i.tenant_id', '=', tenantId)
+          .whereRef('i.customer_id', '=', 'c.id')
+          .where('i.open_minor', '<>', 0n)
+          .select([
+            sql<bigint>`coalesce(sum(i.open_minor), 0)::bigint`.as('open_minor'),
+            sql<number>`count(*)::int`.as('open_items'),
+          ])
+          .as('o'),
+      (join) => join.onTrue(),
+    )
+    .selectAll('c')
+    .select(['o.open_minor', 'o.open_items'])
+    .orderBy('c.account_number')
+    .execute();
   return rows.map((r) => ({ ...r, open_minor: r.open_minor ?? 0n, open_items: r.open_items ?? 0 }));
 }
