@@ -16,11 +16,10 @@ export const listFilterIndexes = `
 alter table customers add column name_folded text generated always as (lower(name)) stored;
 create index customers_account_prefix on customers (tenant_id, account_number text_pattern_ops);
 create index customers_name_prefix on customers (tenant_id, name_folded text_pattern_ops);
--- The item number's unique index serves the prefix search too (text_pattern_ops keeps equality, so
--- it still enforces uniqueness and arbitrates on conflict (tenant_id, number)): one index to maintain
--- on every item written and every open amount changed, not two.
-alter table items drop constraint items_tenant_id_number_key;
-create unique index items_number on items (tenant_id, number text_pattern_ops) include (id, due_date, open_minor);
+-- A separate index, not the number's unique key rebuilt with text_pattern_ops: as the arbiter of
+-- the import's \`on conflict (tenant_id, number)\` such a key made a 1M-invoice import on the server
+-- take 43-53 s instead of 31-33 s (measured; the plain key stays the arbiter).
+create index items_number_prefix on items (tenant_id, number text_pattern_ops) include (id, due_date, open_minor);
 create index items_by_customer on items (tenant_id, customer_id, due_date, id);
 create index receipts_reference_prefix on receipts (tenant_id, reference text_pattern_ops);
 create index receipts_by_customer on receipts (tenant_id, customer_id, receipt_date, id) where customer_id is not null;
