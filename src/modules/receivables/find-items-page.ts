@@ -46,16 +46,30 @@ export interface ItemListRow {
   origin_application_id: string | null;
 }
 
-/** Escapes LIKE's wildcards (and its escape character) so a prefix matches literally. */
-export const likePrefix = (text: string) => `${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+/** The item's own columns a list row shows: picked by the page query, passed through the joins. */
+const SHOWN = [
+  'i.number',
+  'i.type',
+  'i.issue_date',
+  'i.due_date',
+  'i.currency',
+  'i.amount_minor',
+  'i.open_minor',
+  'i.terms',
+  'i.po_number',
+  'i.reference',
+  'i.description',
+  'i.reason_code',
+  'i.origin_application_id',
+] as const;
 
 /**
  * A page of items (invoices, memos, deductions, on-account credits) in (due date, id) order, with
  * their customer. Every filter is a bound parameter.
  *
  * The page is chosen from the items alone (a customer filter as the customer's ids), in the order of
- * an index where one serves the filters (open items by due date, a customer's items, the number
- * prefix), and only its rows are joined to their customer and entity.
+ * an index where one serves the filters (open items by due date, a customer's open items, the
+ * number prefix), and only its rows are joined to their customer and entity.
  */
 export async function findItemsPage(
   ex: Executor,
@@ -99,24 +113,7 @@ export async function findItemsPage(
     const { dueDate, id } = filter.after;
     matching = matching.where(sql<boolean>`(i.due_date, i.id) > (${dueDate}::date, ${id})`);
   }
-  const columns = [
-    'i.id',
-    'i.number',
-    'i.type',
-    'i.entity_id',
-    'i.customer_id',
-    'i.issue_date',
-    'i.due_date',
-    'i.currency',
-    'i.amount_minor',
-    'i.open_minor',
-    'i.terms',
-    'i.po_number',
-    'i.reference',
-    'i.description',
-    'i.reason_code',
-    'i.origin_application_id',
-  ] as const;
+  const columns = ['i.id', 'i.entity_id', 'i.customer_id', ...SHOWN] as const;
   // A number prefix picks few rows, found by its index (which holds what the default filter and the
   // order need); the planner cannot tell how few, and might instead walk every open item in due-date
   // order looking for them. So the matching keys are taken first, sorted, and only the page's rows read.
@@ -148,24 +145,12 @@ export async function findItemsPage(
     .innerJoin('entities as e', (j) => j.on('e.tenant_id', '=', tenantId).onRef('e.id', '=', 'i.entity_id'))
     .select([
       'i.id',
-      'i.number',
-      'i.type',
       'e.code as entity',
       'c.id as customer_id',
       'c.account_number',
       'c.name as customer_name',
       'c.customer_type',
-      'i.issue_date',
-      'i.due_date',
-      'i.currency',
-      'i.amount_minor',
-      'i.open_minor',
-      'i.terms',
-      'i.po_number',
-      'i.reference',
-      'i.description',
-      'i.reason_code',
-      'i.origin_application_id',
+      ...SHOWN,
     ])
     .orderBy('i.due_date')
     .orderBy('i.id')

@@ -50,6 +50,28 @@ export interface ReceiptListRow {
   customer_type: 'business' | 'consumer' | null;
 }
 
+/** The receipt's own columns a list row shows: picked by the page query, passed through the join. */
+const SHOWN = [
+  'r.reference',
+  'r.receipt_date',
+  'r.value_date',
+  'r.currency',
+  'r.amount_minor',
+  'r.unapplied_minor',
+  'r.returned_minor',
+  'r.returned_on',
+  'r.return_reason',
+  'r.payer_name',
+  'r.payer_account',
+  'r.method',
+  'r.source',
+  'r.memo',
+  'r.remittance_text',
+  'r.end_to_end_id',
+  'r.check_number',
+  'r.engine_explanation',
+] as const;
+
 /**
  * A page of receipts, newest first (receipt date, then id, both descending), with the customer
  * credited and the bank account the money came into. Every filter is a bound parameter.
@@ -65,30 +87,7 @@ export async function findReceiptsPage(
   let page = ex
     .selectFrom('receipts as r')
     .where('r.tenant_id', '=', tenantId)
-    .select([
-      'r.id',
-      'r.reference',
-      'r.entity_id',
-      'r.customer_id',
-      'r.bank_account_id',
-      'r.receipt_date',
-      'r.value_date',
-      'r.currency',
-      'r.amount_minor',
-      'r.unapplied_minor',
-      'r.returned_minor',
-      'r.returned_on',
-      'r.return_reason',
-      'r.payer_name',
-      'r.payer_account',
-      'r.method',
-      'r.source',
-      'r.memo',
-      'r.remittance_text',
-      'r.end_to_end_id',
-      'r.check_number',
-      'r.engine_explanation',
-    ])
+    .select(['r.id', 'r.entity_id', 'r.customer_id', 'r.bank_account_id', ...SHOWN])
     .orderBy('r.receipt_date', 'desc')
     .orderBy('r.id', 'desc')
     .limit(filter.limit);
@@ -145,25 +144,8 @@ export async function findReceiptsPage(
     )
     .select([
       'r.id',
-      'r.reference',
       'e.code as entity',
-      'r.receipt_date',
-      'r.value_date',
-      'r.currency',
-      'r.amount_minor',
-      'r.unapplied_minor',
-      'r.returned_minor',
-      'r.returned_on',
-      'r.return_reason',
-      'r.payer_name',
-      'r.payer_account',
-      'r.method',
-      'r.source',
-      'r.memo',
-      'r.remittance_text',
-      'r.end_to_end_id',
-      'r.check_number',
-      'r.engine_explanation',
+      ...SHOWN,
       'ba.account as bank_account',
       'c.id as customer_id',
       'c.account_number',
