@@ -505,7 +505,9 @@ async function benchEngine(
   if (receipts.length !== RECEIPTS)
     throw new Error(`expected ${RECEIPTS} receipts, found ${receipts.length}`);
   log(`[${engine}] arbor serve…`);
-  const server = await startServeProcess(target, { ...env, ARBOR_DB_POOL: String(POOL) });
+  // ARBOR_BENCH_SERVE_NODE_ARGS passes Node flags to the server (for example `--cpu-prof`).
+  const nodeArgs = process.env.ARBOR_BENCH_SERVE_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? [];
+  const server = await startServeProcess(target, { ...env, ARBOR_DB_POOL: String(POOL) }, { nodeArgs });
   let post: Awaited<ReturnType<typeof postWorkload>> & { waits: Record<string, number> | null; cpu: CpuUse };
   let list: Awaited<ReturnType<typeof listWorkload>> & { waits: Record<string, number> | null; cpu: CpuUse };
   try {

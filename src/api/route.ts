@@ -3,8 +3,11 @@ import type { RouteConfig } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { ServiceContext } from '../core/context.ts';
+import { preparedStatement } from '../db/bulk.ts';
+import { beginAsTenant } from '../db/tenant-begin.ts';
 import { DeferredAudit, flushDeferredAudit, withAuditContext } from '../modules/audit/index.ts';
 import {
   authenticateSession,
@@ -148,73 +151,75 @@ export async function runUnitOfWork(
   for (let attempt = 1; ; attempt++) {
     const afterCommit: string[] = [];
     try {
-      const response = await deps.database.db.transaction().execute(async (tx) => {
-        await enterTenant(tx, principal.tenantId);
-        if (key !== undefined) {
-          const claimed = await tx
-            .insertInto('idempotency_keys')
-            .values({
-              tenant_id: principal.tenantId,
-              user_id: principal.userId,
-              key,
-              method: c.req.method,
-              path: c.req.path,
-              request_hash: requestHash,
-            })
-            .onConflict((oc) => oc.doNothing())
-            .returning('key')
-            .executeTakeFirst();
-          if (!claimed) {
-            const first = await tx
-              .selectFrom('idempotency_keys')
-              .selectAll()
-              .where('tenant_id', '=', principal.tenantId)
-              .where('user_id', '=', principal.userId)
-              .where('key', '=', key)
-              .executeTakeFirstOrThrow();
-            if (first.request_hash !== requestHash)
-              throw apiError(
-                'api.idempotency_key_reused',
-                'this Idempotency-Key was used with another request; use a new key for a new request',
-              );
-            if (first.response_body === null)
-              throw apiError(
-                'api.idempotency_key_reused',
-                'this request was already done; its answer held a secret that is shown only once',
-              );
-            return c.body(first.response_body, (first.status_code ?? 200) as ContentfulStatusCode, {
-              'content-type': first.content_type ?? 'application/json',
-              'idempotent-replayed': 'true',
-            });
+      const response = await beginAsTenant(principal.tenantId, () =>
+        deps.database.db.transaction().execute(async (tx) => {
+          await enterTenant(tx, principal.tenantId);
+          if (key !== undefined) {
+            const claimed = await tx
+              .insertInto('idempotency_keys')
+              .values({
+                tenant_id: principal.tenantId,
+                user_id: principal.userId,
+                key,
+                method: c.req.method,
+                path: c.req.path,
+                request_hash: requestHash,
+              })
+              .onConflict((oc) => oc.doNothing())
+              .returning('key')
+              .executeTakeFirst();
+            if (!claimed) {
+              const first = await tx
+                .selectFrom('idempotency_keys')
+                .selectAll()
+                .where('tenant_id', '=', principal.tenantId)
+                .where('user_id', '=', principal.userId)
+                .where('key', '=', key)
+                .executeTakeFirstOrThrow();
+              if (first.request_hash !== requestHash)
+                throw apiError(
+                  'api.idempotency_key_reused',
+                  'this Idempotency-Key was used with another request; use a new key for a new request',
+                );
+              if (first.response_body === null)
+                throw apiError(
+                  'api.idempotency_key_reused',
+                  'this request was already done; its answer held a secret that is shown only once',
+                );
+              return c.body(first.response_body, (first.status_code ?? 200) as ContentfulStatusCode, {
+                'content-type': first.content_type ?? 'application/json',
+                'idempotent-replayed': 'true',
+              });
+            }
           }
-        }
-        const ctx: ServiceContext = {
-          database: joinTransaction(deps.database, tx, afterCommit),
-          clock: deps.clock,
-          tenantId: principal.tenantId,
-          actor: principal.username,
-        };
-        c.set('ctx', ctx);
-        const deferred = new DeferredAudit();
-        const response = await withAuditContext({ requestId, source, deferred }, () => fn(ctx));
-        if (response.status >= 400) throw new Rollback(response);
-        if (key !== undefined) {
-          await tx
-            .updateTable('idempotency_keys')
-            .set({
-              status_code: response.status,
-              content_type: response.headers.get('content-type'),
-              response_body: options.secretResponse ? null : await response.clone().text(),
-            })
-            .where('tenant_id', '=', principal.tenantId)
-            .where('user_id', '=', principal.userId)
-            .where('key', '=', key)
-            .execute();
-        }
-        // Last: the audit rows take the tenant's chain head, held from here to the commit.
-        await flushDeferredAudit(tx, deferred);
-        return response;
-      });
+          const ctx: ServiceContext = {
+            database: joinTransaction(deps.database, tx, afterCommit),
+            clock: deps.clock,
+            tenantId: principal.tenantId,
+            actor: principal.username,
+          };
+          c.set('ctx', ctx);
+          const deferred = new DeferredAudit();
+          const response = await withAuditContext({ requestId, source, deferred }, () => fn(ctx));
+          if (response.status >= 400) throw new Rollback(response);
+          // The stored answer goes with the audit rows, in their round trip.
+          const answer =
+            key === undefined
+              ? []
+              : [
+                  preparedStatement(
+                    'idempotency_keys',
+                    sql`update idempotency_keys set status_code = ${response.status},
+                    content_type = ${response.headers.get('content-type')},
+                    response_body = ${options.secretResponse ? null : await response.clone().text()}
+                    where tenant_id = ${principal.tenantId} and user_id = ${principal.userId} and key = ${key}`,
+                  ),
+                ];
+          // Last: the audit rows take the tenant's chain head, held from here to the commit.
+          await flushDeferredAudit(tx, deferred, answer);
+          return response;
+        }),
+      );
       for (const script of afterCommit) {
         try {
           await deps.database.exec(script);

@@ -2,6 +2,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { isUnderRowSecurity, markRowSecurity } from '../db/row-security.ts';
 import type { DB } from '../db/schema.ts';
+import { tenantEntered, tenantSettingsSql } from '../db/tenant-begin.ts';
 
 /**
  * A view of the database bound to one open transaction. Services open their own transactions with
@@ -49,10 +50,9 @@ export function joinTransaction(
  * security then shows and accepts only the tenant's rows (migration 04), whatever a query forgets.
  */
 export async function enterTenant(tx: Transaction<DB>, tenantId: number): Promise<void> {
-  // No parallel workers for a request's queries: they are small and many run at once, and starting
-  // workers for each costs more than it saves (measured under load, docs/benchmarks.md bench:api).
-  await sql`select set_config('role', 'arbor_app', true), set_config('arbor.tenant_id', ${String(tenantId)}, true),
-    set_config('max_parallel_workers_per_gather', '0', true)`.execute(tx);
+  // On a server the transaction usually began as the tenant already, in the same round trip as its
+  // `begin` (db/tenant-begin.ts, inside beginAsTenant).
+  if (!tenantEntered(tenantId)) await sql.raw(tenantSettingsSql(tenantId)).execute(tx);
   markRowSecurity(tx);
 }
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
-import { insertColumns, insertMany, prepareInsert, runInserts } from './bulk.ts';
+import { insertColumns, insertMany, preparedStatement, prepareInsert, runInserts } from './bulk.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -158,5 +158,84 @@ describe('insertColumns on the engine it runs on (COPY on a server, INSERT on PG
     expect(
       await insertColumns(t.database.db, 'bulk_other', [{ name: 'n', type: 'integer' }], [[9]], { engine }),
     ).toBe(1);
+  });
+});
+
+describe('runInserts with statements (INSERT or UPDATE) in a row', () => {
+  const n = [{ name: 'n', type: 'integer' as const }];
+  beforeAll(async () => {
+    await t.database.exec(`create table bulk_parent (n integer primary key, hits integer not null default 0);
+      create table bulk_child (n integer not null);
+      create function bulk_child_check() returns trigger language plpgsql as $$
+      begin
+        if exists (select 1 from new_children c where not exists (select 1 from bulk_parent p where p.n = c.n)) then
+          raise exception 'bulk_child without its parent' using errcode = '23503';
+        end if;
+        return null;
+      end $$;
+      create trigger bulk_child_checked after insert on bulk_child
+        referencing new table as new_children for each statement execute function bulk_child_check();`);
+  });
+
+  it('sends them as one statement, counts each, and checks run once all have written', async () => {
+    const counts = await t.database.db.transaction().execute((tx) =>
+      runInserts(tx, [
+        prepareInsert('bulk_parent', n, [[1, 2, 3]]),
+        prepareInsert('bulk_child', n, [[]]),
+        // The children's check runs at the end of the statement, when their parents are written.
+        prepareInsert('bulk_child', n, [[1, 1, 3]]),
+        preparedStatement('bulk_parent', sql`update bulk_parent set hits = hits + 1 where n >= ${2}`),
+      ]),
+    );
+    expect(counts).toEqual([3, 0, 3, 0]);
+    const parents = await sql<{
+      n: number;
+      hits: number;
+    }>`select n, hits from bulk_parent order by n`.execute(t.database.db);
+    // The update ran on the parents as they were before the statement: none of the new ones.
+    expect(parents.rows).toEqual([
+      { n: 1, hits: 0 },
+      { n: 2, hits: 0 },
+      { n: 3, hits: 0 },
+    ]);
+    await sql`update bulk_parent set hits = 0`.execute(t.database.db);
+    const again = await t.database.db
+      .transaction()
+      .execute((tx) =>
+        runInserts(tx, [
+          preparedStatement('bulk_parent', sql`update bulk_parent set hits = hits + 1 where n >= ${2}`),
+          prepareInsert('bulk_child', n, [[2]]),
+        ]),
+      );
+    // An UPDATE counts the rows it changed.
+    expect(again).toEqual([2, 1]);
+    expect(
+      (await sql<{ s: number }>`select sum(hits)::integer as s from bulk_parent`.execute(t.database.db))
+        .rows[0]?.s,
+    ).toBe(2);
+  });
+
+  it('writes nothing of any of them when one fails', async () => {
+    const before = await sql<{ c: number }>`select count(*)::integer as c from bulk_child`.execute(
+      t.database.db,
+    );
+    await expect(
+      t.database.db.transaction().execute((tx) =>
+        runInserts(tx, [
+          prepareInsert('bulk_child', n, [[1]]),
+          // No parent 99: the check refuses the whole statement.
+          prepareInsert('bulk_child', n, [[99]]),
+          preparedStatement('bulk_parent', sql`update bulk_parent set hits = 100`),
+        ]),
+      ),
+    ).rejects.toMatchObject({ code: '23503' });
+    const after = await sql<{ c: number }>`select count(*)::integer as c from bulk_child`.execute(
+      t.database.db,
+    );
+    expect(after.rows[0]?.c).toBe(before.rows[0]?.c);
+    const hits = await sql<{ m: number }>`select max(hits)::integer as m from bulk_parent`.execute(
+      t.database.db,
+    );
+    expect(hits.rows[0]?.m).toBeLessThan(100);
   });
 });

@@ -106,6 +106,10 @@ export interface PreparedInsert {
   readonly rows: number;
   readonly write:
     | { readonly kind: 'none' }
+    /**
+     * An INSERT (or another data-modifying statement: an UPDATE that goes with a posting) without a
+     * RETURNING clause; consecutive ones are sent together (see runInserts).
+     */
     | { readonly kind: 'insert'; readonly statement: RawBuilder<unknown> }
     | {
         readonly kind: 'copy';
@@ -114,6 +118,14 @@ export interface PreparedInsert {
         /** The same rows as an INSERT, for a transaction where COPY is refused (row-level security). */
         readonly asInsert: () => PreparedInsert;
       };
+}
+
+/**
+ * Any data-modifying statement (an UPDATE, an INSERT of a few rows) for `runInserts`, to be sent
+ * together with the statements around it. It must not have a RETURNING clause.
+ */
+export function preparedStatement(table: string, statement: RawBuilder<unknown>): PreparedInsert {
+  return { table, rows: 0, write: { kind: 'insert', statement } };
 }
 
 /**
@@ -186,13 +198,29 @@ export async function runInserts(ex: Kysely<DB>, inserts: readonly PreparedInser
       counts.push(...(await copyBatch(ex, copies)));
       continue;
     }
-    if (write.kind === 'insert') {
-      const result = await write.statement.execute(ex);
-      counts.push(Number(result.numAffectedRows ?? 0n));
-    } else {
+    // Consecutive statements (and empty ones between them) go as one statement, each a data-modifying
+    // `WITH` part: one round trip instead of one each. Their statement-level checks run at its end,
+    // when all of them have written, as foreign keys would.
+    const group: { at: number; statement: RawBuilder<unknown> }[] = [];
+    for (let w = inserts[i]?.write; w !== undefined && w.kind !== 'copy'; w = inserts[++i]?.write) {
+      if (w.kind === 'insert') group.push({ at: counts.length, statement: w.statement });
       counts.push(0);
     }
-    i++;
+    if (group.length === 1) {
+      const only = group[0] as { at: number; statement: RawBuilder<unknown> };
+      const result = await only.statement.execute(ex);
+      counts[only.at] = Number(result.numAffectedRows ?? 0n);
+    } else if (group.length > 1) {
+      const together = await sql<Record<string, string | number | bigint>>`with ${sql.join(
+        group.map((g, n) => sql`${sql.ref(`w${n}`)} as (${g.statement} returning 1)`),
+      )} select ${sql.join(group.map((_, n) => sql`(select count(*) from ${sql.ref(`w${n}`)})::integer as ${sql.ref(`c${n}`)}`))}`.execute(
+        ex,
+      );
+      const row = together.rows[0] ?? {};
+      group.forEach((g, n) => {
+        counts[g.at] = Number(row[`c${n}`] ?? 0);
+      });
+    }
   }
   return counts;
 }

@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PGliteDialect } from 'kysely';
 import pg from 'pg';
 import { AppError } from '../core/errors.ts';
+import { usePreparedStatements } from './prepared-statements.ts';
 import type { DB } from './schema.ts';
+import { TenantAwarePostgresDialect } from './tenant-begin.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -112,6 +114,8 @@ async function openServer(url: string, options: OpenDatabaseOptions): Promise<Da
     max: options.poolSize ?? 10,
     types: { getTypeParser: typeParser } as pg.CustomTypesConfig,
   });
+  // Parameterized queries go as named prepared statements (db/prepared-statements.ts).
+  pool.on('connect', (client) => usePreparedStatements(client));
   pool.on('error', (error) => {
     if (options.onIdleConnectionError) options.onIdleConnectionError(error);
     else
@@ -133,7 +137,7 @@ async function openServer(url: string, options: OpenDatabaseOptions): Promise<Da
       },
     );
   }
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new TenantAwarePostgresDialect({ pool }) });
   return {
     kind: 'postgres',
     target: redactUrl(url),

@@ -207,7 +207,11 @@ const openReceiptView = (r: OpenReceipt) => ({
  * currencies) the text goes to the workbench unread, which refuses the receipt first.
  */
 async function amountReader(ctx: ServiceContext, receipt: string) {
-  const currency: CurrencyCode | null = await findReceiptCurrency(ctx, receipt);
+  return amountsIn(await findReceiptCurrency(ctx, receipt));
+}
+
+/** Reads typed amounts in `currency` (as text, unread, when it is null), collecting the bad ones. */
+function amountsIn(currency: CurrencyCode | null) {
   const issues: InputIssue[] = [];
   return {
     read(text: string, field: string): AmountInput {
@@ -424,18 +428,25 @@ export const cashRoutes = [
           `the ${c.get('principal').role} role does not have the cash:refund permission a refund row needs`,
         );
       // approvals: a refund row above the user's approval limit will go through approvals too (see /refund).
-      const amounts = await amountReader(ctx, params.id);
-      const rows: ManualRow[] = body.rows.map((row, i) => {
-        const value = row.amount === undefined ? undefined : amounts.read(row.amount, `rows.${i}.amount`);
-        if (row.kind === 'discount') return { kind: 'discount', item: row.item, amount: value ?? row.amount };
-        if (row.kind === 'deduction')
-          return { kind: 'deduction', item: row.item, amount: value ?? row.amount, reason: row.reason };
-        if (row.kind === 'item') return withAmount({ kind: 'item', number: row.number }, value) as ManualRow;
-        if (row.kind === 'on_account')
-          return withAmount({ kind: 'on_account', customer: row.customer }, value) as ManualRow;
-        return withAmount({ kind: 'refund' }, value) as ManualRow;
-      });
-      amounts.check();
+      // The amounts are read in the receipt's currency once the workbench has locked the receipt: no
+      // separate look-up of the currency first.
+      const rows = (currency: CurrencyCode): ManualRow[] => {
+        const amounts = amountsIn(currency);
+        const out = body.rows.map((row, i): ManualRow => {
+          const value = row.amount === undefined ? undefined : amounts.read(row.amount, `rows.${i}.amount`);
+          if (row.kind === 'discount')
+            return { kind: 'discount', item: row.item, amount: value ?? row.amount };
+          if (row.kind === 'deduction')
+            return { kind: 'deduction', item: row.item, amount: value ?? row.amount, reason: row.reason };
+          if (row.kind === 'item')
+            return withAmount({ kind: 'item', number: row.number }, value) as ManualRow;
+          if (row.kind === 'on_account')
+            return withAmount({ kind: 'on_account', customer: row.customer }, value) as ManualRow;
+          return withAmount({ kind: 'refund' }, value) as ManualRow;
+        });
+        amounts.check();
+        return out;
+      };
       const r = await applyManually(ctx, { receipt: params.id, rows });
       return json(c, resultView(r));
     },

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../core/context.ts';
-import { columnArray, type SqlArrayType } from '../../db/bulk.ts';
+import { columnArray, type PreparedInsert, preparedStatement, type SqlArrayType } from '../../db/bulk.ts';
 
 /** The head of one of a tenant's lanes: the last position written, its hash, the sealed legacy prefix. */
 export interface ChainHead {
@@ -146,17 +146,15 @@ export async function findAuditLanes(ex: Executor, tenantId: number): Promise<nu
   return rows.rows.map((r) => r.lane);
 }
 
-export async function updateChainHead(
-  tx: Executor,
+export function prepareChainHead(
   tenantId: number,
   head: { lane: number; seq: bigint; hash: string },
-): Promise<void> {
-  await tx
-    .updateTable('audit_chain')
-    .set({ seq: head.seq, hash: head.hash })
-    .where('tenant_id', '=', tenantId)
-    .where('lane', '=', head.lane)
-    .execute();
+): PreparedInsert {
+  return preparedStatement(
+    'audit_chain',
+    sql`update audit_chain set seq = ${head.seq}, hash = ${head.hash}
+      where tenant_id = ${tenantId} and lane = ${head.lane}`,
+  );
 }
 
 const INSERT_COLUMNS: readonly {
@@ -185,19 +183,20 @@ const INSERT_COLUMNS: readonly {
  * One `insert … select from unnest(…)` per call (the caller chunks): each column travels as one
  * delimited string that PostgreSQL splits, far cheaper than thirteen bound parameters a row.
  */
-export async function insertAuditRows(
-  tx: Executor,
+export function prepareAuditRows(
   tenantId: number,
   lane: number,
   rows: readonly NewAuditRow[],
-): Promise<void> {
-  if (rows.length === 0) return;
+): PreparedInsert {
   const arrays = INSERT_COLUMNS.map((c) => {
     const array = columnArray(rows.map(c.value), c.type);
     return c.cast ? sql`${array}::${sql.raw(c.cast)}[]` : array;
   });
-  await sql`insert into audit_log (tenant_id, lane, ${sql.join(INSERT_COLUMNS.map((c) => sql.ref(c.name)))})
-    select ${tenantId}::integer, ${lane}::smallint, * from unnest(${sql.join(arrays)})`.execute(tx);
+  return preparedStatement(
+    'audit_log',
+    sql`insert into audit_log (tenant_id, lane, ${sql.join(INSERT_COLUMNS.map((c) => sql.ref(c.name)))})
+      select ${tenantId}::integer, ${lane}::smallint, * from unnest(${sql.join(arrays)})`,
+  );
 }
 
 const ROW_COLUMNS = [

@@ -1,6 +1,7 @@
 import type { Executor } from '../../core/context.ts';
 import { newId } from '../../core/ids.ts';
-import { insertAuditRows, lockChainHead, type NewAuditRow, updateChainHead } from './audit.repo.ts';
+import { type PreparedInsert, runInserts } from '../../db/bulk.ts';
+import { lockChainHead, type NewAuditRow, prepareAuditRows, prepareChainHead } from './audit.repo.ts';
 import { currentAuditContext, type DeferredAudit } from './audit-context.ts';
 import { GENESIS_HASH, hashNewAuditRow, toAuditJson } from './logic/hash-audit-row.ts';
 
@@ -62,9 +63,15 @@ export async function recordAudit(
 
 /**
  * Writes the records a unit of work held back (see `AuditContext.deferred`), in the order they were
- * recorded, inside its transaction `tx`, one chain append per tenant.
+ * recorded, inside its transaction `tx`, one chain append per tenant. `companions` are statements
+ * the unit of work has to run at this point anyway (its idempotency record): they go in the same
+ * round trip as the audit rows.
  */
-export async function flushDeferredAudit(tx: Executor, deferred: DeferredAudit): Promise<void> {
+export async function flushDeferredAudit(
+  tx: Executor,
+  deferred: DeferredAudit,
+  companions: readonly PreparedInsert[] = [],
+): Promise<void> {
   const byTenant = new Map<number, AuditRecord[]>();
   for (const batch of deferred.records) {
     const list = byTenant.get(batch.tenantId) ?? [];
@@ -72,7 +79,12 @@ export async function flushDeferredAudit(tx: Executor, deferred: DeferredAudit):
     byTenant.set(batch.tenantId, list);
   }
   deferred.records.length = 0;
-  for (const [tenantId, records] of byTenant) await appendAudit(tx, tenantId, records);
+  let pending = companions;
+  for (const [tenantId, records] of byTenant) {
+    await appendAudit(tx, tenantId, records, pending);
+    pending = [];
+  }
+  if (pending.length > 0) await runInserts(tx, pending);
 }
 
 /**
@@ -81,7 +93,12 @@ export async function flushDeferredAudit(tx: Executor, deferred: DeferredAudit):
  */
 const heldLanes = new WeakMap<object, Map<number, number>>();
 
-async function appendAudit(tx: Executor, tenantId: number, records: readonly AuditRecord[]): Promise<void> {
+async function appendAudit(
+  tx: Executor,
+  tenantId: number,
+  records: readonly AuditRecord[],
+  companions: readonly PreparedInsert[] = [],
+): Promise<void> {
   const held = heldLanes.get(tx);
   const head = await lockChainHead(tx, tenantId, GENESIS_HASH, held?.get(tenantId));
   if (held) held.set(tenantId, head.lane);
@@ -93,6 +110,8 @@ async function appendAudit(tx: Executor, tenantId: number, records: readonly Aud
   const at = new Date();
   let seq = head.seq;
   let prevHash = head.hash;
+  // The rows, the new head and the companions: written together (one round trip, see runInserts).
+  const writes: PreparedInsert[] = [...companions];
   for (let start = 0; start < records.length; start += AUDIT_CHUNK) {
     const chunk = records.slice(start, start + AUDIT_CHUNK);
     const rows = new Array<NewAuditRow>(chunk.length);
@@ -121,7 +140,13 @@ async function appendAudit(tx: Executor, tenantId: number, records: readonly Aud
       rows[i] = row;
       prevHash = row.hash;
     }
-    await insertAuditRows(tx, tenantId, head.lane, rows);
+    writes.push(prepareAuditRows(tenantId, head.lane, rows));
+    // A long run of records goes a chunk at a time, so that one statement holds one chunk's text.
+    if (start + AUDIT_CHUNK < records.length) {
+      await runInserts(tx, writes);
+      writes.length = 0;
+    }
   }
-  await updateChainHead(tx, tenantId, { lane: head.lane, seq, hash: prevHash });
+  writes.push(prepareChainHead(tenantId, { lane: head.lane, seq, hash: prevHash }));
+  await runInserts(tx, writes);
 }

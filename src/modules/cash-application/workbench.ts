@@ -13,9 +13,13 @@ import {
   type ApplicationRowDraft,
   type ApplicationStatus,
   createReceivablesService,
+  type ItemState,
   type ItemType,
   isCreditItemType,
   lockItems,
+  lockItemsByNumber,
+  type NumberedItemState,
+  type ReceiptState,
 } from '../receivables/index.ts';
 import { nameKey } from './logic/names.ts';
 
@@ -138,6 +142,12 @@ interface ReceiptRecord {
   payerName: string | null;
   payerAccount: string | null;
   customerId: string | null;
+  /** The customer's account number, when the receipt has a customer. */
+  customerNumber: string | null;
+  /** Whether the engine left a note on the receipt (cleared once an analyst acts). */
+  explained: boolean;
+  /** Whether the receipt has open or rejected suggestions. */
+  suggested: boolean;
 }
 
 interface StoredAllocationRow {
@@ -330,6 +340,12 @@ async function lockReceipt(ex: Executor, tenantId: number, name: string): Promis
       'payer_name',
       'payer_account',
       'customer_id',
+      // What the actions below would otherwise read again, one query each.
+      sql<string | null>`(select c.account_number from customers c
+        where c.tenant_id = receipts.tenant_id and c.id = receipts.customer_id)`.as('customer_number'),
+      sql<boolean>`engine_explanation is not null`.as('explained'),
+      sql<boolean>`exists (select 1 from cash_suggestions s where s.tenant_id = receipts.tenant_id
+        and s.receipt_id = receipts.id and s.status in ('open', 'rejected'))`.as('suggested'),
     ])
     .where('tenant_id', '=', tenantId)
     .where((eb) => eb.or([eb('id', '=', text), eb('reference', '=', text)]))
@@ -364,6 +380,9 @@ async function lockReceipt(ex: Executor, tenantId: number, name: string): Promis
     payerName: chosen.payer_name,
     payerAccount: chosen.payer_account,
     customerId: chosen.customer_id,
+    customerNumber: chosen.customer_number,
+    explained: chosen.explained,
+    suggested: chosen.suggested,
   };
 }
 
@@ -511,21 +530,27 @@ async function applyRows(
     explanation?: string | null;
     engineVersion?: string | null;
   },
+  /** The receipt and items, already locked by the caller in this transaction (not read again). */
+  locked?: { receipt: ReceiptState; items: Map<string, ItemState> },
 ): Promise<string[]> {
   const receivables = createReceivablesService(ctx);
-  const result = await receivables.applyBatches(ex, [
-    {
-      entityId: receipt.entityId,
-      currency: receipt.currency,
-      appliedDate: ctx.clock.today(),
-      receiptId: receipt.id,
-      status: meta.status,
-      rows,
-      confidence: meta.confidence ?? null,
-      explanation: meta.explanation ?? null,
-      engineVersion: meta.engineVersion ?? null,
-    },
-  ]);
+  const result = await receivables.applyBatches(
+    ex,
+    [
+      {
+        entityId: receipt.entityId,
+        currency: receipt.currency,
+        appliedDate: ctx.clock.today(),
+        receiptId: receipt.id,
+        status: meta.status,
+        rows,
+        confidence: meta.confidence ?? null,
+        explanation: meta.explanation ?? null,
+        engineVersion: meta.engineVersion ?? null,
+      },
+    ],
+    locked ? { receipts: new Map([[locked.receipt.id, locked.receipt]]), items: locked.items } : {},
+  );
   return [...result.applicationIds];
 }
 
@@ -776,11 +801,15 @@ async function resolveManualRows(
   tenantId: number,
   receipt: ReceiptRecord,
   rows: readonly ManualRow[],
-): Promise<ApplicationRowDraft[]> {
+): Promise<{
+  drafts: ApplicationRowDraft[];
+  items: Map<string, NumberedItemState>;
+  customers: Map<string, { id: string }>;
+}> {
   const issues: InputIssue[] = [];
   if (rows.length === 0)
     throw workbenchError('cash.invalid_rows', `say where receipt ${receipt.reference}'s money goes`);
-  const items = await findItems(
+  const items = await lockItemsByNumber(
     ex,
     tenantId,
     rows.flatMap((r) =>
@@ -903,7 +932,7 @@ async function resolveManualRows(
       `${issues.length} problem(s) with the rows for receipt ${receipt.reference}; nothing was applied`,
       { issues },
     );
-  return out.filter((r): r is ApplicationRowDraft => r !== null);
+  return { drafts: out.filter((r): r is ApplicationRowDraft => r !== null), items, customers };
 }
 
 /** Sorted targets of an allocation (items settled, on-account customers), to tell allocations apart. */
@@ -931,7 +960,10 @@ function targetKey(rows: readonly { kind: string; itemId: string | null; custome
 async function applyManualRows(
   ctx: ServiceContext,
   tx: Executor,
-  request: { receipt: string; rows: readonly ManualRow[] },
+  request: {
+    receipt: string;
+    rows: readonly ManualRow[] | ((currency: CurrencyCode) => readonly ManualRow[]);
+  },
   action: string,
 ): Promise<WorkbenchResult> {
   const t = ctx.tenantId;
@@ -941,28 +973,48 @@ async function applyManualRows(
       'cash.nothing_unapplied',
       `receipt ${receipt.reference} has nothing unapplied; unapply first to apply it otherwise`,
     );
-  const drafts = await resolveManualRows(tx, t, receipt, request.rows);
-  const suggestions = (
-    await tx
-      .selectFrom('cash_suggestions')
-      .select(['id', 'status', 'allocation'])
-      .where('tenant_id', '=', t)
-      .where('receipt_id', '=', receipt.id)
-      .where('status', 'in', ['open', 'rejected'])
-      .forUpdate()
-      .execute()
-  ).map((s) => ({
-    ...s,
-    rows: parseAllocation(s.allocation).map((r) => ({
-      kind: r.kind,
-      itemId: r.item_id,
-      customerId: r.customer_id,
-    })),
-  }));
-  const applicationIds = await applyRows(ctx, tx, receipt, drafts, {
-    status: 'manual',
-    explanation: `applied by hand by ${ctx.actor}`,
-  });
+  const manualRows = typeof request.rows === 'function' ? request.rows(receipt.currency) : request.rows;
+  const { drafts, items, customers } = await resolveManualRows(tx, t, receipt, manualRows);
+  const suggestions = receipt.suggested
+    ? (
+        await tx
+          .selectFrom('cash_suggestions')
+          .select(['id', 'status', 'allocation'])
+          .where('tenant_id', '=', t)
+          .where('receipt_id', '=', receipt.id)
+          .where('status', 'in', ['open', 'rejected'])
+          .forUpdate()
+          .execute()
+      ).map((s) => ({
+        ...s,
+        rows: parseAllocation(s.allocation).map((r) => ({
+          kind: r.kind,
+          itemId: r.item_id,
+          customerId: r.customer_id,
+        })),
+      }))
+    : [];
+  // The receipt and items as locked above: the receivables service checks and moves these.
+  const state: ReceiptState = {
+    id: receipt.id,
+    reference: receipt.reference,
+    entityId: receipt.entityId,
+    currency: receipt.currency,
+    receiptDate: receipt.receiptDate,
+    amountMinor: receipt.amountMinor,
+    customerId: receipt.customerId,
+    unappliedMinor: receipt.unappliedMinor,
+  };
+  const locked = new Map<string, ItemState>();
+  for (const item of items.values()) locked.set(item.id, item);
+  const applicationIds = await applyRows(
+    ctx,
+    tx,
+    receipt,
+    drafts,
+    { status: 'manual', explanation: `applied by hand by ${ctx.actor}` },
+    { receipt: state, items: locked },
+  );
   const key = targetKey(drafts);
   const same = suggestions.find((s) => s.status === 'open' && targetKey(s.rows) === key);
   const chosen = [
@@ -986,24 +1038,25 @@ async function applyManualRows(
   } else if (suggestions.length > 0 && chosen.length > 0) {
     source = 'corrected';
   }
-  const superseded = await supersedeOpenSuggestions(ctx, tx, receipt.id);
+  // Suggestions are read under the receipt's lock, which whoever writes them holds too.
+  const superseded = suggestions.some((s) => s.status === 'open' && s !== same)
+    ? await supersedeOpenSuggestions(ctx, tx, receipt.id)
+    : 0;
   if (source !== null) await recordPayerLinks(tx, t, receipt, chosen, source);
-  await clearEngineExplanation(tx, t, receipt.id);
-  const numbers = await customerNumbers(
-    tx,
-    t,
-    drafts.flatMap((r) => (r.customerId ? [r.customerId] : [])),
-  );
-  const itemIds = drafts.flatMap((r) => (r.itemId ? [r.itemId] : []));
+  if (receipt.explained) await clearEngineExplanation(tx, t, receipt.id);
+  // Account and item numbers for the answer, from what was read above (a query only for the rest).
+  const numbers = new Map<string, string>();
   const itemNumbers = new Map<string, string>();
-  if (itemIds.length > 0)
-    for (const r of await tx
-      .selectFrom('items')
-      .select(['id', 'number'])
-      .where('tenant_id', '=', t)
-      .where('id', '=', anyText(itemIds))
-      .execute())
-      itemNumbers.set(r.id, r.number);
+  for (const item of items.values()) {
+    numbers.set(item.customerId, item.customerNumber);
+    itemNumbers.set(item.id, item.number);
+  }
+  for (const [number, c] of customers) numbers.set(c.id, number);
+  if (receipt.customerId && receipt.customerNumber) numbers.set(receipt.customerId, receipt.customerNumber);
+  const unknownCustomers = drafts.flatMap((r) =>
+    r.customerId && !numbers.has(r.customerId) ? [r.customerId] : [],
+  );
+  for (const [id, number] of await customerNumbers(tx, t, unknownCustomers)) numbers.set(id, number);
   const rows: AppliedRow[] = drafts.map((r, i) => ({
     applicationId: applicationIds[i] ?? null,
     kind: r.kind,
@@ -1012,7 +1065,7 @@ async function applyManualRows(
     amountMinor: r.amountMinor,
     reasonCode: r.reasonCode ?? null,
   }));
-  const unapplied = await unappliedOf(tx, t, receipt.id);
+  const unapplied = state.unappliedMinor;
   await recordAudit(tx, t, [
     {
       actor: ctx.actor,
@@ -1050,7 +1103,11 @@ async function applyManualRows(
  */
 export function applyManually(
   ctx: ServiceContext,
-  request: { receipt: string; rows: readonly ManualRow[] },
+  request: {
+    receipt: string;
+    /** The rows, or a function making them in the receipt's currency (called once it is locked). */
+    rows: readonly ManualRow[] | ((currency: CurrencyCode) => readonly ManualRow[]);
+  },
 ): Promise<WorkbenchResult> {
   return inTransaction(ctx, (tx) => applyManualRows(ctx, tx, request, 'cash.applied_manually'));
 }

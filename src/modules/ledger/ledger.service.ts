@@ -12,6 +12,15 @@ import { assertBalanced, type EntryDraft, type PostingLine } from './logic/journ
 
 export type LedgerService = ReturnType<typeof createLedgerService>;
 
+/**
+ * Complete charts read from the database, by tenant and entity, shared by every service of the
+ * process: an account is never deleted (a trigger refuses it) and its id and role never change, and
+ * entity ids are never reused, so a complete chart once read stays right. Each posting of a request
+ * would otherwise read it again. Bounded: cleared when it holds this many.
+ */
+const charts = new Map<string, Map<AccountRole, string>>();
+const MAX_CACHED_CHARTS = 10_000;
+
 /** Entries checked and encoded by `prepare`, ready for `write`. */
 export interface PreparedPosting {
   readonly entries: number;
@@ -24,11 +33,10 @@ export interface PreparedPosting {
  */
 export function createLedgerService(ctx: ServiceContext) {
   const { tenantId } = ctx;
-  // Account ids never change once created, so a chart read from the database can be cached.
-  const charts = new Map<string, Map<AccountRole, string>>();
 
   async function chartFor(ex: Executor, entityId: string): Promise<Map<AccountRole, string>> {
-    const cached = charts.get(entityId);
+    const key = `${tenantId}:${entityId}`;
+    const cached = charts.get(key);
     if (cached) return cached;
     const rows = await findAccounts(ex, tenantId, entityId);
     const chart = new Map<AccountRole, string>();
@@ -40,7 +48,8 @@ export function createLedgerService(ctx: ServiceContext) {
         `entity ${entityId} has no account for: ${missing.join(', ')}`,
       );
     }
-    charts.set(entityId, chart);
+    if (charts.size >= MAX_CACHED_CHARTS) charts.clear();
+    charts.set(key, chart);
     return chart;
   }
 

@@ -33,7 +33,9 @@ export {
   findItemIdsByNumber,
   findWrittenOffAmounts,
   lockItems,
+  lockItemsByNumber,
   lockReceipts,
+  type NumberedItemState,
   reserveNumbers,
 } from './receivables.repo.ts';
 export {

@@ -8,6 +8,7 @@ import {
   columnArray,
   insertColumns,
   type PreparedInsert,
+  preparedStatement,
   prepareInsert,
   runInserts,
 } from '../../db/bulk.ts';
@@ -334,8 +335,13 @@ export async function insertApplications(
   rows: readonly ApplicationRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  await runInserts(ex, [prepareApplicationsInsert(tenantId, rows)]);
+}
+
+/** Encodes applications for `runInserts` (see insertApplications). */
+export function prepareApplicationsInsert(tenantId: number, rows: readonly ApplicationRow[]): PreparedInsert {
   const data = APPLICATION_COLUMNS.map((c) => rows.map((r) => (c.key === 'tenant' ? tenantId : r[c.key])));
-  await insertColumns(ex, 'applications', APPLICATION_COLUMNS, data);
+  return prepareInsert('applications', APPLICATION_COLUMNS, data);
 }
 
 /** Sets materialized open amounts; the table's check constraint refuses any over-application. */
@@ -344,12 +350,42 @@ export async function updateItemOpenAmounts(
   tenantId: number,
   changes: readonly { id: string; openMinor: bigint }[],
 ): Promise<void> {
+  await runInserts(ex, prepareItemOpenAmounts(tenantId, changes));
+}
+
+/** The UPDATEs of `updateItemOpenAmounts`, to be written with others by `runInserts`. */
+export function prepareItemOpenAmounts(
+  tenantId: number,
+  changes: readonly { id: string; openMinor: bigint }[],
+): PreparedInsert[] {
+  return prepareAmountUpdates(
+    'items',
+    'open_minor',
+    tenantId,
+    changes.map((c) => [c.id, c.openMinor]),
+  );
+}
+
+/** One `update … from unnest(ids, amounts)` per 5,000 rows, setting `column` by id. */
+function prepareAmountUpdates(
+  table: 'items' | 'receipts',
+  column: 'open_minor' | 'unapplied_minor',
+  tenantId: number,
+  changes: readonly (readonly [string, bigint])[],
+): PreparedInsert[] {
+  const out: PreparedInsert[] = [];
   for (let i = 0; i < changes.length; i += 5000) {
     const part = changes.slice(i, i + 5000);
-    await sql`update items i set open_minor = v.open_minor
-      from unnest(${part.map((c) => c.id)}::text[], ${part.map((c) => c.openMinor)}::bigint[]) as v(id, open_minor)
-      where i.tenant_id = ${tenantId} and i.id = v.id`.execute(ex);
+    out.push(
+      preparedStatement(
+        table,
+        sql`update ${sql.table(table)} t set ${sql.ref(column)} = v.amount
+          from unnest(${part.map((c) => c[0])}::text[], ${part.map((c) => c[1])}::bigint[]) as v(id, amount)
+          where t.tenant_id = ${tenantId} and t.id = v.id`,
+      ),
+    );
   }
+  return out;
 }
 
 export async function updateReceiptUnapplied(
@@ -357,12 +393,20 @@ export async function updateReceiptUnapplied(
   tenantId: number,
   changes: readonly { id: string; unappliedMinor: bigint }[],
 ): Promise<void> {
-  for (let i = 0; i < changes.length; i += 5000) {
-    const part = changes.slice(i, i + 5000);
-    await sql`update receipts r set unapplied_minor = v.unapplied_minor
-      from unnest(${part.map((c) => c.id)}::text[], ${part.map((c) => c.unappliedMinor)}::bigint[]) as v(id, unapplied_minor)
-      where r.tenant_id = ${tenantId} and r.id = v.id`.execute(ex);
-  }
+  await runInserts(ex, prepareReceiptUnapplied(tenantId, changes));
+}
+
+/** The UPDATEs of `updateReceiptUnapplied`, to be written with others by `runInserts`. */
+export function prepareReceiptUnapplied(
+  tenantId: number,
+  changes: readonly { id: string; unappliedMinor: bigint }[],
+): PreparedInsert[] {
+  return prepareAmountUpdates(
+    'receipts',
+    'unapplied_minor',
+    tenantId,
+    changes.map((c) => [c.id, c.unappliedMinor]),
+  );
 }
 
 /** Items by id, locked for the rest of the transaction so that concurrent applications queue. */
@@ -392,19 +436,61 @@ export async function lockItems(
       .orderBy('id')
       .forUpdate()
       .execute();
-    for (const r of rows) {
-      out.set(r.id, {
-        id: r.id,
-        number: r.number,
-        type: r.type,
-        entityId: r.entity_id,
-        customerId: r.customer_id,
-        currency: r.currency as CurrencyCode,
-        issueDate: r.issue_date as LocalDate,
-        amountMinor: r.amount_minor,
-        openMinor: r.open_minor,
-      });
-    }
+    for (const r of rows) out.set(r.id, toItemState(r));
+  }
+  return out;
+}
+
+interface ItemStateRow {
+  id: string;
+  number: string;
+  type: ItemType;
+  entity_id: string;
+  customer_id: string;
+  currency: string;
+  issue_date: string;
+  amount_minor: bigint;
+  open_minor: bigint;
+}
+
+const toItemState = (r: ItemStateRow): ItemState => ({
+  id: r.id,
+  number: r.number,
+  type: r.type,
+  entityId: r.entity_id,
+  customerId: r.customer_id,
+  currency: r.currency as CurrencyCode,
+  issueDate: r.issue_date as LocalDate,
+  amountMinor: r.amount_minor,
+  openMinor: r.open_minor,
+});
+
+/** An item as `lockItemsByNumber` returns it: its state and its customer's account number. */
+export interface NumberedItemState extends ItemState {
+  readonly customerNumber: string;
+}
+
+/**
+ * Items by number (numbers are unique in a tenant), locked like `lockItems` (in id order) for the
+ * rest of the transaction, with their customers' account numbers: one read where an action names
+ * items by number and answers with account numbers.
+ */
+export async function lockItemsByNumber(
+  ex: Executor,
+  tenantId: number,
+  numbers: readonly string[],
+): Promise<Map<string, NumberedItemState>> {
+  const out = new Map<string, NumberedItemState>();
+  const unique = [...new Set(numbers)];
+  for (let i = 0; i < unique.length; i += 5000) {
+    const rows = await sql<ItemStateRow & { account_number: string }>`
+      select i.id, i.number, i.type, i.entity_id, i.customer_id, i.currency, i.issue_date,
+        i.amount_minor, i.open_minor, c.account_number
+      from items i join customers c on c.tenant_id = i.tenant_id and c.id = i.customer_id
+      where i.tenant_id = ${tenantId} and i.number = ${anyText(unique.slice(i, i + 5000))}
+      order by i.id
+      for update of i`.execute(ex);
+    for (const r of rows.rows) out.set(r.number, { ...toItemState(r), customerNumber: r.account_number });
   }
   return out;
 }

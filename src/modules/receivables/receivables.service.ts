@@ -31,11 +31,14 @@ import {
   findWrittenOffAmounts,
   type ItemRow,
   insertApplications,
-  insertItems,
   insertReceipts,
   lockItems,
   lockReceipts,
+  prepareApplicationsInsert,
+  prepareItemOpenAmounts,
+  prepareItemsInsert,
   prepareNewItemsInsert,
+  prepareReceiptUnapplied,
   type ReceiptRow,
   reserveNumbers,
   updateItemOpenAmounts,
@@ -333,20 +336,21 @@ export function createReceivablesService(
         }),
       );
     }
-    await ledger.post(ex, entries);
-    await insertItems(ex, tenantId, newItems);
-    await insertApplications(ex, tenantId, appRows);
-    await updateItemOpenAmounts(
-      ex,
-      tenantId,
-      [...touchedItems].map((id) => ({ id, openMinor: items.get(id)?.openMinor ?? 0n })),
-    );
     const touchedReceipts = [...new Set(good.flatMap((g) => (g.receipt ? [g.receipt] : [])))];
-    await updateReceiptUnapplied(
-      ex,
-      tenantId,
-      touchedReceipts.map((r) => ({ id: r.id, unappliedMinor: r.unappliedMinor })),
-    );
+    // The entries, the items they create, the applications and the new open and unapplied amounts:
+    // written together (one round trip where the engine allows, see runInserts).
+    await ledger.write(ex, await ledger.prepare(ex, entries), [
+      prepareItemsInsert(tenantId, newItems),
+      prepareApplicationsInsert(tenantId, appRows),
+      ...prepareItemOpenAmounts(
+        tenantId,
+        [...touchedItems].map((id) => ({ id, openMinor: items.get(id)?.openMinor ?? 0n })),
+      ),
+      ...prepareReceiptUnapplied(
+        tenantId,
+        touchedReceipts.map((r) => ({ id: r.id, unappliedMinor: r.unappliedMinor })),
+      ),
+    ]);
     return {
       entryIds: entries.map((e) => e.id),
       applicationIds: appRows.map((r) => r.id),

@@ -1,0 +1,82 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  PostgresDialect,
+  type PostgresDialectConfig,
+  PostgresDriver,
+  type TransactionSettings,
+} from 'kysely';
+
+/**
+ * Beginning a transaction and entering a tenant (row-level security, see api/unit-of-work.ts) in one
+ * round trip. A request's unit of work runs inside `beginAsTenant(tenantId, …)`; the first
+ * transaction begun there on a PostgreSQL server sends `begin` and the `set_config` calls as one
+ * simple query, and `tenantEntered()` then tells the unit of work that its own query is not needed.
+ * Every round trip to the server costs the API a system call and a wake-up of a server process, and
+ * a request makes few of them (docs/benchmarks.md, bench:api). Other engines and transactions begin
+ * as usual.
+ */
+interface PendingTenant {
+  readonly tenantId: number;
+  /** Set once a transaction has begun as the tenant: later ones begin as usual. */
+  entered: boolean;
+}
+
+const pending = new AsyncLocalStorage<PendingTenant>();
+
+/** The settings a unit of work sets, as SQL; `tenantId` is checked to be an integer first. */
+export function tenantSettingsSql(tenantId: number): string {
+  if (!Number.isSafeInteger(tenantId)) throw new Error(`not a tenant id: ${tenantId}`);
+  // No parallel workers for a request's queries: they are small and many run at once, and starting
+  // workers for each costs more than it saves (measured under load, docs/benchmarks.md bench:api).
+  return `select set_config('role', 'arbor_app', true), set_config('arbor.tenant_id', '${tenantId}', true),
+    set_config('max_parallel_workers_per_gather', '0', true)`;
+}
+
+export function beginAsTenant<T>(tenantId: number, fn: () => Promise<T>): Promise<T> {
+  return pending.run({ tenantId, entered: false }, fn);
+}
+
+/** Whether the current `beginAsTenant` scope's transaction has begun as its tenant already. */
+export function tenantEntered(tenantId: number): boolean {
+  const store = pending.getStore();
+  return store?.entered === true && store.tenantId === tenantId;
+}
+
+class TenantBeginDriver extends PostgresDriver {
+  override async beginTransaction(
+    connection: DatabaseConnection,
+    settings: TransactionSettings,
+  ): Promise<void> {
+    const store = pending.getStore();
+    if (store === undefined || store.entered || settings.isolationLevel || settings.accessMode) {
+      await super.beginTransaction(connection, settings);
+      return;
+    }
+    // Without parameters, pg sends this as one simple query: two statements, one round trip.
+    try {
+      await connection.executeQuery(CompiledQuery.raw(`begin; ${tenantSettingsSql(store.tenantId)}`));
+    } catch (error) {
+      // The transaction may have begun: end it, so the connection goes back to the pool clean.
+      await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
+      throw error;
+    }
+    store.entered = true;
+  }
+}
+
+/** PostgresDialect whose transactions can begin as a tenant (see above). */
+export class TenantAwarePostgresDialect extends PostgresDialect {
+  readonly #config: PostgresDialectConfig;
+
+  constructor(config: PostgresDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new TenantBeginDriver(this.#config);
+  }
+}
