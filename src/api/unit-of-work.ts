@@ -84,6 +84,10 @@ export class Mutex {
       release = r;
     });
     await previous;
+    // Back to the event loop before running: the embedded engine answers without waiting on I/O,
+    // so holders handing over to each other in one run of promise callbacks would keep the server
+    // from reading its sockets, and requests not yet read would wait behind every queued one.
+    await new Promise<void>((resume) => setImmediate(resume));
     try {
       return await fn();
     } finally {
