@@ -21,11 +21,15 @@ describe('Mutex', () => {
   it('lets the event loop run between holders, so that I/O waiting behind them is read', async () => {
     const m = new Mutex();
     const order: string[] = [];
-    // `a` finishes without waiting on anything; what it schedules for the event loop (a socket read,
-    // here a setImmediate) comes before `b` starts, not after the whole queue.
+    // `a` works for a while without waiting on anything; what it schedules for the event loop (a
+    // socket read, here a setImmediate) comes before `b` starts, not after the whole queue.
     const a = m.run(async () => {
       order.push('a');
       setImmediate(() => order.push('event loop'));
+      const until = performance.now() + 15;
+      while (performance.now() < until) {
+        // busy, as the embedded engine is while it answers
+      }
     });
     const b = m.run(async () => {
       order.push('b');
