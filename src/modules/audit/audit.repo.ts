@@ -196,6 +196,7 @@ export function prepareAuditRows(
     'audit_log',
     sql`insert into audit_log (tenant_id, lane, ${sql.join(INSERT_COLUMNS.map((c) => sql.ref(c.name)))})
       select ${tenantId}::integer, ${lane}::smallint, * from unnest(${sql.join(arrays)})`,
+    rows.length,
   );
 }
 

@@ -382,6 +382,7 @@ function prepareAmountUpdates(
         sql`update ${sql.table(table)} t set ${sql.ref(column)} = v.amount
           from unnest(${part.map((c) => c[0])}::text[], ${part.map((c) => c[1])}::bigint[]) as v(id, amount)
           where t.tenant_id = ${tenantId} and t.id = v.id`,
+        part.length,
       ),
     );
   }
