@@ -19,6 +19,8 @@
  *  (c) `arbor check` on the database afterwards.
  *
  * With --write the figures replace the bench:api section of docs/benchmarks.md (other sections kept).
+ * ARBOR_BENCH_SERVE_NODE_ARGS passes Node flags to the server, for example
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it under the load.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -20,11 +20,19 @@ const MAX_TEXT = 4000;
 
 /** Statement names by text, the same for every connection of the process. */
 const names = new Map<string, string>();
+/** Bounds `names` over a long run (connections come and go): then it starts again, under new names. */
+const MAX_NAMES = 10_000;
+let generation = 0;
 
 function nameFor(text: string): string {
   let name = names.get(text);
   if (name === undefined) {
-    name = `arbor_${names.size.toString(36)}`;
+    if (names.size >= MAX_NAMES) {
+      names.clear();
+      generation++;
+    }
+    // A new generation never reuses a name a connection may still hold for another text.
+    name = `arbor_${generation.toString(36)}_${names.size.toString(36)}`;
     names.set(text, name);
   }
   return name;

@@ -64,26 +64,8 @@ const ITEM_COLUMNS: readonly (BulkColumn & { key: keyof ItemRow | 'tenant' })[] 
   { name: 'import_id', type: 'text', key: 'importId' },
 ];
 
-/**
- * Inserts items; with `skipExistingNumbers`, an item whose number is taken is skipped instead of
- * failing the statement. Returns how many were inserted.
- */
-export async function insertItems(
-  ex: Executor,
-  tenantId: number,
-  items: readonly ItemRow[],
-  options: { skipExistingNumbers?: boolean; engine?: DatabaseKind | undefined } = {},
-): Promise<number> {
-  const [count] = await runInserts(ex, [prepareItemsInsert(tenantId, items, options)]);
-  return count ?? 0;
-}
-
-/** Encodes items for `runInserts` (see insertItems). */
-export function prepareItemsInsert(
-  tenantId: number,
-  items: readonly ItemRow[],
-  options: { skipExistingNumbers?: boolean; engine?: DatabaseKind | undefined } = {},
-): PreparedInsert {
+/** Encodes items (with their open amounts and origins, as applications create them) for `runInserts`. */
+export function prepareItemsInsert(tenantId: number, items: readonly ItemRow[]): PreparedInsert {
   const data = ITEM_COLUMNS.map(() => new Array<unknown>(items.length));
   for (let i = 0; i < items.length; i++) {
     const it = items[i] as ItemRow;
@@ -92,10 +74,7 @@ export function prepareItemsInsert(
       (data[c] as unknown[])[i] = key === 'tenant' ? tenantId : it[key];
     }
   }
-  return prepareInsert('items', ITEM_COLUMNS, data, {
-    onConflict: options.skipExistingNumbers ? 'on conflict (tenant_id, number) do nothing' : undefined,
-    engine: options.engine,
-  });
+  return prepareInsert('items', ITEM_COLUMNS, data);
 }
 
 /** An item as a posting issues it: open for its whole amount, with no application behind it. */
