@@ -146,7 +146,7 @@ interface ReceiptRecord {
   customerNumber: string | null;
   /** Whether the engine left a note on the receipt (cleared once an analyst acts). */
   explained: boolean;
-  /** Whether the receipt has open or rejected suggestions. */
+  /** Whether the receipt has open or rejected suggestions (false unless lockReceipt was asked). */
   suggested: boolean;
 }
 
@@ -324,7 +324,13 @@ async function customerNumbers(
  * The receipt named by its id or its bank reference, locked for the transaction. A reference that
  * names several receipts (banks reuse them across days and accounts) is refused, listing them.
  */
-async function lockReceipt(ex: Executor, tenantId: number, name: string): Promise<ReceiptRecord> {
+async function lockReceipt(
+  ex: Executor,
+  tenantId: number,
+  name: string,
+  /** Whether to find out if the receipt has open or rejected suggestions (`suggested`). */
+  options: { suggestions?: boolean } = {},
+): Promise<ReceiptRecord> {
   const text = name.trim();
   if (text === '') throw workbenchError('cash.invalid_request', 'name a receipt by its id or reference');
   const rows = await ex
@@ -344,8 +350,12 @@ async function lockReceipt(ex: Executor, tenantId: number, name: string): Promis
       sql<string | null>`(select c.account_number from customers c
         where c.tenant_id = receipts.tenant_id and c.id = receipts.customer_id)`.as('customer_number'),
       sql<boolean>`engine_explanation is not null`.as('explained'),
-      sql<boolean>`exists (select 1 from cash_suggestions s where s.tenant_id = receipts.tenant_id
-        and s.receipt_id = receipts.id and s.status in ('open', 'rejected'))`.as('suggested'),
+      // Only where asked: no index serves rejected suggestions, so the look-up reads the table.
+      (options.suggestions
+        ? sql<boolean>`exists (select 1 from cash_suggestions s where s.tenant_id = receipts.tenant_id
+            and s.receipt_id = receipts.id and s.status in ('open', 'rejected'))`
+        : sql<boolean>`false`
+      ).as('suggested'),
     ])
     .where('tenant_id', '=', tenantId)
     .where((eb) => eb.or([eb('id', '=', text), eb('reference', '=', text)]))
@@ -967,7 +977,7 @@ async function applyManualRows(
   action: string,
 ): Promise<WorkbenchResult> {
   const t = ctx.tenantId;
-  const receipt = await lockReceipt(tx, t, request.receipt);
+  const receipt = await lockReceipt(tx, t, request.receipt, { suggestions: true });
   if (receipt.unappliedMinor <= 0n)
     throw workbenchError(
       'cash.nothing_unapplied',
