@@ -9,6 +9,7 @@ import { listIndexes } from './2026-11-30-09-list-indexes.ts';
 import { auditLanes } from './2026-11-30-10-audit-lanes.ts';
 import { listFilterIndexes } from './2026-11-30-13-list-filter-indexes.ts';
 import { documentsInline } from './2026-11-30-14-documents-inline.ts';
+import { suggestionLookups } from './2026-12-01-15-suggestion-lookups.ts';
 
 /** Every migration, in order. Names are date-prefixed and never change once released. */
 export const MIGRATIONS: readonly { name: string; sql: string }[] = [
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: '2026-11-30-10-audit-lanes', sql: auditLanes },
   { name: '2026-11-30-13-list-filter-indexes', sql: listFilterIndexes },
   { name: '2026-11-30-14-documents-inline', sql: documentsInline },
+  { name: '2026-12-01-15-suggestion-lookups', sql: suggestionLookups },
 ];

@@ -4,6 +4,7 @@ import type { CurrencyCode } from '../../core/currency.ts';
 import { newId } from '../../core/ids.ts';
 import type { LocalDate } from '../../core/local-date.ts';
 import { parseAmount } from '../../core/money.ts';
+import { anyText } from '../../db/bulk.ts';
 import { withDbErrors } from '../../db/db-errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import {
@@ -383,11 +384,10 @@ async function rejectedOf(ex: Executor, tenantId: number, receiptIds: readonly s
     .selectFrom('cash_suggestions')
     .select(['receipt_id', 'allocation'])
     .where('tenant_id', '=', tenantId)
+    .where('receipt_id', '=', anyText(receiptIds))
     .where('status', '=', 'rejected')
     .execute();
-  const wanted = new Set(receiptIds);
   for (const r of rows) {
-    if (!wanted.has(r.receipt_id)) continue;
     const list = (typeof r.allocation === 'string' ? JSON.parse(r.allocation) : r.allocation) as {
       kind: string;
       item_id: string | null;

@@ -350,7 +350,7 @@ async function lockReceipt(
       sql<string | null>`(select c.account_number from customers c
         where c.tenant_id = receipts.tenant_id and c.id = receipts.customer_id)`.as('customer_number'),
       sql<boolean>`engine_explanation is not null`.as('explained'),
-      // Only where asked: no index serves rejected suggestions, so the look-up reads the table.
+      // Only where asked (the manual application): one more index probe per receipt otherwise.
       (options.suggestions
         ? sql<boolean>`exists (select 1 from cash_suggestions s where s.tenant_id = receipts.tenant_id
             and s.receipt_id = receipts.id and s.status in ('open', 'rejected'))`
