@@ -206,7 +206,9 @@ export async function buildAgingReport(
             select l.customer_id, l.currency, sum(l.amount_minor)::bigint as unapplied
             from journal_lines l
             join gl_accounts a on a.tenant_id = l.tenant_id and a.id = l.account_id and a.role = 'unapplied_cash'
-            where l.tenant_id = ${tenantId} and l.entry_date <= ${asOf}::date
+            -- Every unapplied-cash line names its receipt (\`arbor check\`: subledger_lines_tagged),
+            -- so the receipts' lines are all there is to read, by their index, not every line.
+            where l.tenant_id = ${tenantId} and l.receipt_id is not null and l.entry_date <= ${asOf}::date
               ${entityId ? sql`and l.entity_id = ${entityId}` : sql``}
               ${ofCollector(sql.ref('l.customer_id'))}
             group by l.customer_id, l.currency
