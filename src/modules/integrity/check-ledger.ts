@@ -43,8 +43,8 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
       failureCount: f.count,
     });
   };
-  // Several checks name the same table's size: each is counted once (a million journal lines take
-  // a tenth of a second to count).
+  // Several checks name the same table's size: each is counted once (a count reads every row of the
+  // tenant's table).
   const counted = new Map<string, Promise<string>>();
   const count = (table: string): Promise<string> => {
     let n = counted.get(table);

@@ -126,7 +126,7 @@ export async function buildAgingReport(
   // Debits dated on or after threshold t; every debit when t is null.
   const debitsFrom = (t: number | null) =>
     t === null ? sql`(a.total - coalesce(a.credits, 0))` : sql`coalesce(${sql.ref(`a.t${t}`)}, 0)`;
-  // One call per group: concat_ws writes each amount once, where `||` would copy the growing text.
+  // The amounts of a group, space-separated, in one call rather than a chain of concatenations.
   const packedAmounts = sql`concat_ws(' ', ${sql.join([
     ...bounds.map((b) =>
       b.empty
