@@ -206,6 +206,70 @@ describe('importing bank files', () => {
     expect(audit).toEqual([{ action: 'receipt.return', object_id: bnk1.id }]);
   });
 
+  it('a return booked before the cash was applied is posted on the application’s date, so no day shows an item open twice', async () => {
+    const receivables = createReceivablesService(t.ctx);
+    await importFile(await bankFile(['2026-07-01,40.00,BNK-7,Zeta Corp,026009593:999888777,,']));
+    const bnk7 = await receiptByRef('BNK-7');
+    const inv3 = await t.database.db
+      .selectFrom('items')
+      .select(['id'])
+      .where('number', '=', 'INV-3')
+      .executeTakeFirstOrThrow();
+    const c3 = async (asOf: string) =>
+      (await buildAgingReport(t.ctx, { asOf: asOf as LocalDate, fromLedger: true })).rows.find(
+        (row) => row.accountNumber === 'C3',
+      )?.balance;
+    const base = await c3('2026-07-04');
+    const openBefore = await openOf('INV-3');
+    // Applied with the date of 6 July, after the bank's return of 3 July (read in a later file).
+    await receivables.applyBatches(t.database.db, [
+      {
+        entityId: bnk7.entity_id,
+        currency: USD,
+        appliedDate: '2026-07-06' as LocalDate,
+        receiptId: bnk7.id,
+        status: 'manual',
+        rows: [{ kind: 'invoice', amountMinor: 4000n, itemId: inv3.id, customerId: null }],
+      },
+    ]);
+    const r = await importFile(
+      await bankFile(['2026-07-03,-40.00,RET-7,Zeta Corp,026009593:999888777,,R01']),
+    );
+    expect(r).toMatchObject({ returns: { matched: 1, applicationsReversed: 1 } });
+    expect(await openOf('INV-3')).toBe(openBefore);
+    expect(await receiptByRef('BNK-7')).toMatchObject({
+      unapplied_minor: 0n,
+      returned_minor: 4000n,
+      returned_on: '2026-07-03',
+    });
+    const entries = await t.database.db
+      .selectFrom('journal_entries')
+      .select(['entry_date', 'reversal_of'])
+      .where('import_id', '=', r.importId)
+      .execute();
+    const reversal = await t.database.db
+      .selectFrom('applications')
+      .select(['applied_date'])
+      .where('receipt_id', '=', bnk7.id)
+      .where('reversal_of', 'is not', null)
+      .execute();
+    expect([...entries.map((e) => e.entry_date), ...reversal.map((a) => a.applied_date)]).toEqual(
+      Array(entries.length + reversal.length).fill('2026-07-06'),
+    );
+    expect(entries.length).toBeGreaterThan(0);
+    const note = await t.database.db
+      .selectFrom('bank_transactions')
+      .select('note')
+      .where('import_id', '=', r.importId)
+      .executeTakeFirstOrThrow();
+    expect(note.note).toMatch(/posted on 2026-07-06, the date of its latest application/);
+    // Between the bank's date and the application's, C3 is as it was: INV-3 neither paid nor reopened
+    // beyond its amount.
+    expect(await c3('2026-07-04')).toBe(base);
+    expect(await c3('2026-07-06')).toBe(base);
+    expect((await checkLedger(t.ctx)).filter((c) => !c.ok)).toEqual([]);
+  });
+
   it('refuses the same file twice, and a file with warnings unless told to accept them, changing nothing', async () => {
     const path = await bankFile(['2026-06-27,10.00,BNK-3,X,,,']);
     await importFile(path);

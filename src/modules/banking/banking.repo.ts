@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../core/context.ts';
+import type { LocalDate } from '../../core/local-date.ts';
 import type { BankTransactionsTable } from '../../db/schema.ts';
 
 /** SQL of the banking module: bank accounts, statements, transactions, receipts to return. */
@@ -164,15 +165,15 @@ export async function findReturnCandidates(
   return query.execute();
 }
 
-/** The receipt's applications that are in force (not reversals, not reversed). */
-export async function activeApplicationIds(
+/** The receipt's applications that are in force (not reversals, not reversed), with their dates. */
+export async function activeApplications(
   ex: Executor,
   tenantId: number,
   receiptId: string,
-): Promise<string[]> {
+): Promise<{ id: string; appliedDate: LocalDate }[]> {
   const rows = await ex
     .selectFrom('applications as a')
-    .select('a.id')
+    .select(['a.id', 'a.applied_date'])
     .where('a.tenant_id', '=', tenantId)
     .where('a.receipt_id', '=', receiptId)
     .where('a.reversal_of', 'is', null)
@@ -188,5 +189,5 @@ export async function activeApplicationIds(
     )
     .orderBy('a.id')
     .execute();
-  return rows.map((r) => r.id);
+  return rows.map((r) => ({ id: r.id, appliedDate: r.applied_date as LocalDate }));
 }

@@ -37,7 +37,7 @@ import { createProgressBar } from '../tabular/index.ts';
 import { findEntities } from '../tenancy/index.ts';
 import { bankingError } from './banking.errors.ts';
 import {
-  activeApplicationIds,
+  activeApplications,
   type BankTransactionRow,
   findBankAccount,
   findReturnCandidates,
@@ -515,11 +515,20 @@ export async function importBankFile(
           }
           const receipt = candidates[0] as (typeof candidates)[number];
           const reason = entry.return_reason ?? (entry.reversal ? 'reversal' : null);
-          const applicationIds = await activeApplicationIds(tx, tenantId, receipt.id);
+          const active = await activeApplications(tx, tenantId, receipt.id);
+          const applicationIds = active.map((a) => a.id);
+          // The bank's date, unless the cash was applied after it (the return arrived before the
+          // application was made): the reversal and the return are then posted on the latest
+          // application's date, so that no day in between shows the cash both applied and gone.
+          // The receipt keeps the bank's date as its `returned_on`.
+          const postedOn = active.reduce(
+            (latest, a) => (a.appliedDate > latest ? a.appliedDate : latest),
+            row.booking_date as LocalDate,
+          );
           if (applicationIds.length > 0) {
             await receivables.reverseApplications(tx, {
               applicationIds,
-              date: row.booking_date as LocalDate,
+              date: postedOn,
               reason: `receipt ${receipt.reference} returned by the bank${reason ? ` (${reason})` : ''}`,
             });
             result.returns.applicationsReversed += applicationIds.length;
@@ -532,7 +541,7 @@ export async function importBankFile(
               entityId: receipt.entity_id,
               customerId: receipt.customer_id,
               currency: receipt.currency as CurrencyCode,
-              date: row.booking_date as LocalDate,
+              date: postedOn,
               amountMinor: amount,
               reason,
               importId,
@@ -573,7 +582,7 @@ export async function importBankFile(
             },
           ]);
           row.receipt_id = receipt.id;
-          row.note = `returns receipt ${receipt.reference}${applicationIds.length > 0 ? `; ${applicationIds.length} application(s) reversed` : ''}`;
+          row.note = `returns receipt ${receipt.reference}${applicationIds.length > 0 ? `; ${applicationIds.length} application(s) reversed` : ''}${postedOn !== row.booking_date ? `; posted on ${postedOn}, the date of its latest application` : ''}`;
           result.returns.matched++;
         };
 

@@ -120,6 +120,9 @@ describe('ledger', () => {
     const ledger = createLedgerService(t.ctx);
     const e = entry('2026-06-03', 250n);
     await ledger.post(t.database.db, [e]);
+    await expect(
+      ledger.reverse(t.database.db, e.id, '2026-06-02' as LocalDate, 'dated before the entry'),
+    ).rejects.toMatchObject({ code: 'ledger.reversal_before_entry' });
     const rev = await ledger.reverse(t.database.db, e.id, '2026-06-04' as LocalDate, 'posted twice');
     expect(rev.lines.map((l) => l.amountMinor)).toEqual([-250n, 250n]);
     await expect(ledger.reverse(t.database.db, e.id, '2026-06-04' as LocalDate, 'again')).rejects.toThrow(

@@ -126,10 +126,15 @@ export function createLedgerService(ctx: ServiceContext) {
 
     write,
 
-    /** Posts the reversal of an entry, dated `date`. An entry can be reversed once. */
+    /** Posts the reversal of an entry, dated `date` (not before the entry). An entry can be reversed once. */
     async reverse(ex: Executor, entryId: string, date: LocalDate, reason: string): Promise<EntryDraft> {
       const found = await findEntryWithLines(ex, tenantId, entryId);
       if (!found) throw ledgerError('ledger.entry_not_found', `journal entry ${entryId} not found`);
+      if (date < found.entry.entry_date)
+        throw ledgerError(
+          'ledger.reversal_before_entry',
+          `journal entry ${entryId} is dated ${found.entry.entry_date}; its reversal cannot be dated ${date}, before it`,
+        );
       const already = await ex
         .selectFrom('journal_entries')
         .select('id')

@@ -240,6 +240,17 @@ describe('applications', () => {
     ]);
     expect(await open('B-1')).toBe(0n);
     expect(await open('OA-000001')).toBe(-2000n);
+    // Not as of a day before the applications: B-1 would be open twice over on the days between.
+    const entriesBefore = await t.database.db.selectFrom('journal_entries').select('id').execute();
+    await expect(
+      r.reverseApplications(t.database.db, {
+        applicationIds: applied.applicationIds,
+        date: '2026-06-20' as LocalDate,
+        reason: 'dated too early',
+      }),
+    ).rejects.toMatchObject({ code: 'receivables.reversal_before_application' });
+    expect(await t.database.db.selectFrom('journal_entries').select('id').execute()).toEqual(entriesBefore);
+    expect(await open('B-1')).toBe(0n);
     await r.reverseApplications(t.database.db, {
       applicationIds: applied.applicationIds,
       date: '2026-06-22' as LocalDate,

@@ -360,8 +360,9 @@ export function createReceivablesService(
 
   /**
    * Undoes applications: each row gets a reversing row (`reversal_of`, amount negated) and the
-   * postings are reversed, dated `date`. Settled items reopen; items the rows created (deductions,
-   * on-account credits) are closed, which requires that nothing has been applied to them since.
+   * postings are reversed, dated `date` (not before any of the applications). Settled items
+   * reopen; items the rows created (deductions, on-account credits) are closed, which requires that
+   * nothing has been applied to them since.
    * When every row of a batch goes, the batch's entry is reversed as a whole.
    */
   async function reverseApplications(
@@ -402,6 +403,15 @@ export function createReceivablesService(
       throw receivablesError(
         'receivables.already_reversed',
         `application ${already.map((a) => a.reversal_of).join(', ')} was already reversed`,
+      );
+    }
+    // Reversed as of a date before the application, the item would be open beyond its amount (and
+    // the receipt's cash counted twice) in an aging as of the days between.
+    const early = rows.find((r) => request.date < r.applied_date);
+    if (early) {
+      throw receivablesError(
+        'receivables.reversal_before_application',
+        `application ${early.id} was applied on ${early.applied_date}; its reversal cannot be dated ${request.date}, before it`,
       );
     }
     const itemIds = rows.flatMap((r) =>
