@@ -16,14 +16,17 @@
  *      answers (test/support/apply-load.ts: nothing lost, nothing twice, every entry balanced).
  *  (b) list endpoints: --list-clients connections reading /api/customers, /api/invoices and
  *      /api/receipts with filters, following cursors; p50/p95/p99 and throughput.
- *  (c) `arbor check` on the database afterwards.
+ *  (c) one client, one request at a time (--serial of each: application POSTs, then the first page
+ *      of GET /api/customers): wall time and CPU per request of `arbor serve`, PostgreSQL's processes
+ *      and this process, and the rate the machine's cores could serve at that cost.
+ *  (d) `arbor check` on the database afterwards.
  *
  * With --write the figures replace the bench:api section of docs/benchmarks.md (other sections kept).
  * ARBOR_BENCH_SERVE_NODE_ARGS passes Node flags to the server, for example
  * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it under the load.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -70,6 +73,7 @@ const { values } = parseArgs({
     'post-clients': { type: 'string', default: '64' },
     'list-clients': { type: 'string', default: '200' },
     pool: { type: 'string', default: '40' },
+    serial: { type: 'string', default: '1000' },
     write: { type: 'boolean', default: false },
     out: { type: 'string', default: join(root, 'docs', 'benchmarks.md') },
     'pg-url': {
@@ -91,6 +95,7 @@ const INVOICES = num('invoices');
 const RECEIPTS = num('receipts');
 const TARGET_INVOICES = Math.min(num('target-invoices'), INVOICES);
 const POST_CLIENTS = num('post-clients');
+const SERIAL = num('serial');
 const LIST_CLIENTS = num('list-clients');
 const POOL = num('pool');
 const TODAY = '2026-11-30' as LocalDate;
@@ -134,6 +139,7 @@ interface EngineResult {
     waits: Record<string, number> | null;
     cpu: CpuUse;
   };
+  serial: { post: SerialCost; list: SerialCost };
   check: { code: number | null; seconds: number; out: string };
   serverErrors: string[];
   serverStatuses: Record<string, number>;
@@ -321,6 +327,117 @@ interface CpuUse {
 
 const cpuText = (c: CpuUse) =>
   `\`arbor serve\` used ${c.server === null ? '?' : `${Math.round(c.server * 100)} %`} of one core; the machine's ${cpus().length} cores were ${c.machineIdle === null ? '?' : `${Math.round(c.machineIdle * 100)} %`} idle`;
+
+/** CPU seconds of every PostgreSQL server process on this machine (null when none is visible). */
+function postgresCpuSeconds(): number | null {
+  let ticks = 0;
+  let found = false;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (!readFileSync(`/proc/${d}/comm`, 'utf8').startsWith('postgres')) continue;
+      const f = readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(f[11]) + Number(f[12]);
+      found = true;
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return found ? ticks / 100 : null;
+}
+
+/** What one request costs when requests come one at a time: wall time, and CPU per process. */
+interface SerialCost {
+  readonly requests: number;
+  readonly wallMs: number;
+  readonly serverMs: number | null;
+  /** Every PostgreSQL process on the machine (its other users' work included); null on PGlite. */
+  readonly postgresMs: number | null;
+  readonly clientMs: number;
+}
+
+async function measureSerial(
+  pid: number | undefined,
+  engine: 'postgres' | 'pglite',
+  f: () => Promise<number>,
+): Promise<SerialCost> {
+  const s0 = processCpuSeconds(pid);
+  const p0 = engine === 'postgres' ? postgresCpuSeconds() : null;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const requests = await f();
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  const s1 = processCpuSeconds(pid);
+  const p1 = engine === 'postgres' ? postgresCpuSeconds() : null;
+  return {
+    requests,
+    wallMs: wall / requests,
+    serverMs: s0 === null || s1 === null ? null : ((s1 - s0) * 1000) / requests,
+    postgresMs: p0 === null || p1 === null ? null : ((p1 - p0) * 1000) / requests,
+    clientMs: (c.user + c.system) / 1000 / requests,
+  };
+}
+
+/**
+ * One client, one request at a time: the application POSTs (same requests as the load, its
+ * attempts verified with the rest) and the first page of GET /api/customers. With nothing queued,
+ * the CPU each process spends per request is read from /proc; their sum bounds what the machine's
+ * cores can serve, however many clients come.
+ */
+async function serialWorkload(
+  url: string,
+  token: string,
+  receipts: ReceiptRef[],
+  engine: 'postgres' | 'pglite',
+  pid: number | undefined,
+) {
+  const invoices = Array.from({ length: TARGET_INVOICES }, (_, i) => invoiceNumber(i));
+  const client = new HttpClient(url, { sockets: 2, token });
+  let attempts: ApplyAttempt[] = [];
+  try {
+    let answered = 0;
+    const post = await measureSerial(pid, engine, async () => {
+      attempts = await runApplyLoad({
+        client,
+        clients: 1,
+        receipts,
+        invoices,
+        amountMinor: (r) => 1n + BigInt(Math.floor(r * 99)),
+        stop: () => answered >= SERIAL,
+        repeatShare: 0,
+        doubleShare: 0,
+        seed: 11,
+        onAnswer: () => {
+          answered++;
+        },
+      });
+      return attempts.reduce((n, a) => n + a.sends, 0);
+    });
+    const list = await measureSerial(pid, engine, async () => {
+      for (let i = 0; i < SERIAL; i++) {
+        const path = i % 2 === 0 ? '/api/customers?limit=50' : '/api/customers?segment=mid&limit=50';
+        const a = await client.request('GET', path);
+        if (a.status !== 200) throw new Error(`GET ${path}: ${a.status} ${a.body.slice(0, 200)}`);
+      }
+      return SERIAL;
+    });
+    return { post, list, attempts };
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * The serial costs, and what they bound: the machine's cores divided by the CPU of one request is
+ * the most it can serve per second; with `connections` clients that always have a request out, an
+ * answer then takes on average at least connections / that rate (Little's law).
+ */
+const serialText = (c: SerialCost, connections?: number) => {
+  const total = (c.serverMs ?? 0) + (c.postgresMs ?? 0) + c.clientMs;
+  const ceiling = (cpus().length * 1000) / total;
+  return `${fmt(c.wallMs, 2)} ms each; CPU per request: \`arbor serve\` ${c.serverMs === null ? '?' : `${fmt(c.serverMs, 2)} ms`}${c.postgresMs === null ? '' : `, PostgreSQL (all its processes) ${fmt(c.postgresMs, 2)} ms`}, load generator ${fmt(c.clientMs, 2)} ms (${fmt(c.requests)} requests); at ${fmt(total, 2)} ms of CPU each, the machine's ${cpus().length} cores can serve at most ${fmt(ceiling)} per second${connections ? `, so ${fmt(connections)} connections always waiting get answers in ${fmt((connections * 1000) / ceiling)} ms on average at best` : ''}`;
+};
 
 const waitsText = (w: Record<string, number>) =>
   Object.entries(w)
@@ -512,6 +629,7 @@ async function benchEngine(
   const server = await startServeProcess(target, { ...env, ARBOR_DB_POOL: String(POOL) }, { nodeArgs });
   let post: Awaited<ReturnType<typeof postWorkload>> & { waits: Record<string, number> | null; cpu: CpuUse };
   let list: Awaited<ReturnType<typeof listWorkload>> & { waits: Record<string, number> | null; cpu: CpuUse };
+  let serial: { post: SerialCost; list: SerialCost };
   try {
     log(`[${engine}] ${POST_CLIENTS} clients POSTing applications for ${WARMUP} + ${SECONDS} s…`);
     const postWaits = engine === 'postgres' ? sampleWaits(target) : null;
@@ -537,6 +655,11 @@ async function benchEngine(
     const listed = await withCpu(server.child.pid, () => listWorkload(server.url, token));
     list = { ...listed, waits: (await listWaits?.stop()) ?? null };
     log(`[${engine}] lists: ${fmt(list.perSecond)} requests/s, p99 ${ms(list.all.p99)}`);
+    log(`[${engine}] one client: ${fmt(SERIAL)} application POSTs, then ${fmt(SERIAL)} list GETs…`);
+    const one = await serialWorkload(server.url, token, receipts, engine, server.child.pid);
+    serial = { post: one.post, list: one.list };
+    post = { ...post, attempts: [...post.attempts, ...one.attempts] };
+    log(`[${engine}] one client: POST ${serialText(one.post)}; GET ${serialText(one.list)}`);
   } finally {
     await server.stop();
   }
@@ -558,6 +681,7 @@ async function benchEngine(
     sizes,
     post: { ...post, verdict },
     list,
+    serial,
     check: { code: check.code, seconds: check.seconds, out: check.out },
     serverErrors: server.errors.slice(0, 5),
     serverStatuses: Object.fromEntries([...server.statuses].map(([k, v]) => [String(k), v])),
@@ -645,6 +769,10 @@ function section(
       rows.push(
         `| PostgreSQL sessions during the list load (average number in each state) | ${r.engine} | ${waitsText(r.list.waits)} |  |  |`,
       );
+    rows.push(
+      `| application POSTs, one client at a time | ${r.engine} | ${serialText(r.serial.post)} |  |  |`,
+      `| GET /api/customers (first page of 50), one client at a time | ${r.engine} | ${serialText(r.serial.list, LIST_CLIENTS)} |  |  |`,
+    );
     rows.push(
       `| \`arbor check\` after the load | ${r.engine} | exit ${r.check.code} (${r.check.seconds.toFixed(1)} s) | exit 0 | ${r.check.code === 0 ? 'yes' : '**no**'} |`,
     );

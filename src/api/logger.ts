@@ -1,3 +1,5 @@
+import { stringifyJson } from '../core/json-text.ts';
+
 /**
  * JSON lines to a stream: one object per event, with the request id. Callers pass only what is safe
  * to keep: never passwords, tokens, cookies, request bodies or protected health information.
@@ -10,11 +12,7 @@ export interface Logger {
 
 export function jsonLogger(write: (line: string) => void, base: Record<string, unknown> = {}): Logger {
   const emit = (level: string, event: string, fields?: Record<string, unknown>) => {
-    write(
-      `${JSON.stringify({ time: new Date().toISOString(), level, event, ...base, ...fields }, (_k, v) =>
-        typeof v === 'bigint' ? v.toString() : v,
-      )}\n`,
-    );
+    write(`${stringifyJson({ time: new Date().toISOString(), level, event, ...base, ...fields })}\n`);
   };
   return {
     info: (event, fields) => emit('info', event, fields),

@@ -2,16 +2,13 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { CurrencyCode } from '../../core/currency.ts';
+import { stringifyJson } from '../../core/json-text.ts';
 import { formatAmount } from '../../core/money.ts';
 import { apiError } from '../api.errors.ts';
 
 /** JSON with bigint as decimal text (money is converted by the route before this). */
 export function json(c: Context, body: unknown, status: ContentfulStatusCode = 200): Response {
-  return c.body(
-    JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)),
-    status,
-    { 'content-type': 'application/json' },
-  );
+  return c.body(stringifyJson(body), status, { 'content-type': 'application/json' });
 }
 
 /** Money on the wire: a decimal string in major units, never a JSON number (STYLE.md). */
