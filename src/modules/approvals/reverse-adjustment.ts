@@ -146,6 +146,7 @@ export async function reverseAdjustment(
     const reversal = await createReceivablesService(acting).reverseApplications(tx, {
       applicationIds: rows.map((r) => r.id),
       date: ctx.clock.today(),
+      notBeforeRows: true,
       reason,
     });
     const reversalEntryId = reversal.entryIds[0];

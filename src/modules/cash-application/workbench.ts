@@ -528,7 +528,7 @@ async function unappliedOf(ex: Executor, tenantId: number, receiptId: string): P
   return r.unapplied_minor;
 }
 
-/** Applies one batch of the receipt's money through the receivables rules, dated today. */
+/** Applies one batch of the receipt's money through the receivables rules, dated today (or `meta.date`). */
 async function applyRows(
   ctx: ServiceContext,
   ex: Executor,
@@ -539,6 +539,7 @@ async function applyRows(
     confidence?: string | null;
     explanation?: string | null;
     engineVersion?: string | null;
+    date?: LocalDate;
   },
   /** The receipt and items, already locked by the caller in this transaction (not read again). */
   locked?: { receipt: ReceiptState; items: Map<string, ItemState> },
@@ -550,7 +551,7 @@ async function applyRows(
       {
         entityId: receipt.entityId,
         currency: receipt.currency,
-        appliedDate: ctx.clock.today(),
+        appliedDate: meta.date ?? ctx.clock.today(),
         receiptId: receipt.id,
         status: meta.status,
         rows,
@@ -1234,6 +1235,7 @@ export function unapply(
     const r = await receivables.reverseApplications(tx, {
       applicationIds: chosen.map((a) => a.id),
       date: ctx.clock.today(),
+      notBeforeRows: true,
       reason: `unapplied by ${ctx.actor}`,
     });
     await clearEngineExplanation(tx, t, receipt.id);
@@ -1306,6 +1308,7 @@ export function moveApplication(
     const reversal = await receivables.reverseApplications(tx, {
       applicationIds: rows.map((r) => r.id),
       date: ctx.clock.today(),
+      notBeforeRows: true,
       reason: `moved from ${from.number} to ${to.number} by ${ctx.actor}`,
     });
     const applicationIds = await applyRows(
@@ -1313,7 +1316,9 @@ export function moveApplication(
       tx,
       receipt,
       [{ kind: 'invoice', amountMinor: amount, itemId: to.id, customerId: to.customerId }],
-      { status: 'manual', explanation: `moved from ${from.number} by ${ctx.actor}` },
+      // On the reversal's date: today, or the moved rows' own date when later, so that no day has
+      // the money on both items.
+      { status: 'manual', explanation: `moved from ${from.number} by ${ctx.actor}`, date: reversal.date },
     );
     const corrected = to.customerId !== from.customerId;
     if (corrected) await recordPayerLinks(tx, t, receipt, [to.customerId], 'corrected');

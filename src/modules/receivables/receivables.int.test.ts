@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/tes
 import type { CurrencyCode } from '../../core/currency.ts';
 import { newId } from '../../core/ids.ts';
 import type { LocalDate } from '../../core/local-date.ts';
+import { anyText } from '../../db/bulk.ts';
 import { checkLedger } from '../integrity/index.ts';
 import { getDefaultEntity } from '../tenancy/index.ts';
 import { createReceivablesService, findItemIdsByNumber } from './index.ts';
@@ -251,11 +252,26 @@ describe('applications', () => {
     ).rejects.toMatchObject({ code: 'receivables.reversal_before_application' });
     expect(await t.database.db.selectFrom('journal_entries').select('id').execute()).toEqual(entriesBefore);
     expect(await open('B-1')).toBe(0n);
-    await r.reverseApplications(t.database.db, {
+    // An analyst's undo (dated today) of rows dated later goes on the rows' date instead.
+    const undone = await r.reverseApplications(t.database.db, {
       applicationIds: applied.applicationIds,
-      date: '2026-06-22' as LocalDate,
+      date: '2026-06-20' as LocalDate,
+      notBeforeRows: true,
       reason: 'wrong customer',
     });
+    expect(undone.date).toBe('2026-06-21');
+    const reversalDates = await t.database.db
+      .selectFrom('applications')
+      .select('applied_date')
+      .where('id', '=', anyText(undone.reversalIds))
+      .execute();
+    expect(reversalDates.map((x) => x.applied_date)).toEqual(['2026-06-21', '2026-06-21']);
+    const reversalEntries = await t.database.db
+      .selectFrom('journal_entries')
+      .select('entry_date')
+      .where('id', '=', anyText(undone.entryIds))
+      .execute();
+    expect(reversalEntries.map((x) => x.entry_date)).toEqual(['2026-06-21']);
     expect(await open('B-1')).toBe(7000n);
     expect(await open('OA-000001')).toBe(0n);
     const rec = await t.database.db

@@ -367,10 +367,20 @@ export function createReceivablesService(
    */
   async function reverseApplications(
     ex: Executor,
-    request: { applicationIds: readonly string[]; date: LocalDate; reason: string },
-  ): Promise<{ reversalIds: string[]; entryIds: string[] }> {
-    const ids = [...new Set(request.applicationIds)];
-    if (ids.length === 0) return { reversalIds: [], entryIds: [] };
+    given: {
+      applicationIds: readonly string[];
+      date: LocalDate;
+      reason: string;
+      /**
+       * Undo as of `date` (today, for an analyst's undo) or, for rows dated later than that (a
+       * credit memo applied on its future issue date, a receipt dated ahead), on the latest row's
+       * date. Without it a date before any row is refused.
+       */
+      notBeforeRows?: boolean;
+    },
+  ): Promise<{ reversalIds: string[]; entryIds: string[]; date: LocalDate }> {
+    const ids = [...new Set(given.applicationIds)];
+    if (ids.length === 0) return { reversalIds: [], entryIds: [], date: given.date };
     const rows = await ex
       .selectFrom('applications')
       .selectAll()
@@ -407,6 +417,11 @@ export function createReceivablesService(
     }
     // Reversed as of a date before the application, the item would be open beyond its amount (and
     // the receipt's cash counted twice) in an aging as of the days between.
+    const latestRow = rows.reduce<LocalDate>(
+      (latest, r) => (r.applied_date > latest ? (r.applied_date as LocalDate) : latest),
+      given.date,
+    );
+    const request = { ...given, date: given.notBeforeRows ? latestRow : given.date };
     const early = rows.find((r) => request.date < r.applied_date);
     if (early) {
       throw receivablesError(
@@ -565,7 +580,7 @@ export function createReceivablesService(
         after: { reversal_id: reversalOf.get(r.id), reason: request.reason, date: request.date },
       })),
     );
-    return { reversalIds: reversalRows.map((r) => r.id), entryIds };
+    return { reversalIds: reversalRows.map((r) => r.id), entryIds, date: request.date };
   }
 
   /**
