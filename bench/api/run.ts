@@ -429,14 +429,19 @@ async function serialWorkload(
 }
 
 /**
- * The serial costs, and what they bound: the machine's cores divided by the CPU of one request is
- * the most it can serve per second; with `connections` clients that always have a request out, an
- * answer then takes on average at least connections / that rate (Little's law).
+ * The serial costs, and the rates they imply: the machine's cores divided by the CPU of one request
+ * (all processes), and one core divided by the CPU of `arbor serve` (its JavaScript, and on PGlite
+ * the database too, runs on one thread; its CPU here includes its helper threads). With
+ * `connections` clients that always have a request out, an answer takes on average connections /
+ * rate (Little's law). Estimates, not bounds: under load a request can cost less (a busy server
+ * reads and writes more per system call) or more (processes waiting on each other's cores).
  */
 const serialText = (c: SerialCost, connections?: number) => {
   const total = (c.serverMs ?? 0) + (c.postgresMs ?? 0) + c.clientMs;
-  const ceiling = (cpus().length * 1000) / total;
-  return `${fmt(c.wallMs, 2)} ms each; CPU per request: \`arbor serve\` ${c.serverMs === null ? '?' : `${fmt(c.serverMs, 2)} ms`}${c.postgresMs === null ? '' : `, PostgreSQL (all its processes) ${fmt(c.postgresMs, 2)} ms`}, load generator ${fmt(c.clientMs, 2)} ms (${fmt(c.requests)} requests); at ${fmt(total, 2)} ms of CPU each, the machine's ${cpus().length} cores can serve at most ${fmt(ceiling)} per second${connections ? `, so ${fmt(connections)} connections always waiting get answers in ${fmt((connections * 1000) / ceiling)} ms on average at best` : ''}`;
+  const byCores = (cpus().length * 1000) / total;
+  const byThread = c.serverMs === null ? Number.POSITIVE_INFINITY : 1000 / c.serverMs;
+  const rate = Math.min(byCores, byThread);
+  return `${fmt(c.wallMs, 2)} ms each; CPU per request: \`arbor serve\` ${c.serverMs === null ? '?' : `${fmt(c.serverMs, 2)} ms`}${c.postgresMs === null ? '' : `, PostgreSQL (all its processes) ${fmt(c.postgresMs, 2)} ms`}, load generator ${fmt(c.clientMs, 2)} ms (${fmt(c.requests)} requests). At that cost: about ${fmt(rate)} per second (the ${cpus().length} cores at ${fmt(total, 2)} ms each: ${fmt(byCores)}/s; \`arbor serve\`'s one thread: ${Number.isFinite(byThread) ? `${fmt(byThread)}/s` : '?'})${connections ? `, and ${fmt(connections)} connections always waiting would wait about ${fmt((connections * 1000) / rate)} ms on average` : ''}`;
 };
 
 const waitsText = (w: Record<string, number>) =>
