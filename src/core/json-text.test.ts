@@ -9,6 +9,7 @@ describe('stringifyJson', () => {
       '{"a":[1,{"b":"12345678901234567890"}],"c":"-5"}',
     );
     expect(stringifyJson(7n)).toBe('"7"');
+    expect(stringifyJson({ a: 1n, b: [2] }, 2)).toBe('{\n  "a": "1",\n  "b": [\n    2\n  ]\n}');
   });
 
   it('still refuses a cycle', () => {

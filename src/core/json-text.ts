@@ -6,11 +6,11 @@ const bigintAsText = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toSt
  * a TypeError, and then the value is written again with the replacer (which throws the same
  * TypeError for what it cannot write either, a cycle).
  */
-export function stringifyJson(value: unknown): string {
+export function stringifyJson(value: unknown, indent?: number): string {
   try {
-    return JSON.stringify(value);
+    return JSON.stringify(value, null, indent);
   } catch (e) {
     if (!(e instanceof TypeError)) throw e;
-    return JSON.stringify(value, bigintAsText);
+    return JSON.stringify(value, bigintAsText, indent);
   }
 }

@@ -1,5 +1,6 @@
 import type { CurrencyCode } from '../../core/currency.ts';
 import { AppError } from '../../core/errors.ts';
+import { stringifyJson } from '../../core/json-text.ts';
 import { formatAmount, formatMoneyForDisplay } from '../../core/money.ts';
 import {
   buildTeamLoad,
@@ -289,7 +290,7 @@ export const worklistCalibrateCommand: Command = {
       });
       const out = input.io.stdout;
       if (format === 'json') {
-        out.write(`${JSON.stringify(report, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+        out.write(`${stringifyJson(report, 2)}\n`);
         return EXIT.ok;
       }
       out.write(

@@ -6,7 +6,7 @@ import type { ServiceContext } from '../../core/context.ts';
 import { type CurrencyCode, isCurrencyCode } from '../../core/currency.ts';
 import type { InputIssue } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
-import { isLocalDate, type LocalDate } from '../../core/local-date.ts';
+import { isLocalDate, type LocalDate, maxDate } from '../../core/local-date.ts';
 import { formatAmount, parseAmount } from '../../core/money.ts';
 import { withDbErrors } from '../../db/db-errors.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -522,7 +522,7 @@ export async function importBankFile(
           // application's date, so that no day in between shows the cash both applied and gone.
           // The receipt keeps the bank's date as its `returned_on`.
           const postedOn = active.reduce(
-            (latest, a) => (a.appliedDate > latest ? a.appliedDate : latest),
+            (latest, a) => maxDate(latest, a.appliedDate),
             row.booking_date as LocalDate,
           );
           if (applicationIds.length > 0) {

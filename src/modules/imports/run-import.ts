@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor, ServiceContext } from '../../core/context.ts';
 import type { AppError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
+import { stringifyJson } from '../../core/json-text.ts';
 import { withDbErrors } from '../../db/db-errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import {
@@ -155,7 +156,7 @@ async function importSource(
             file_name: source.file,
             content_hash: hash,
             row_count: result.rows,
-            summary: JSON.stringify(result.summary, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)),
+            summary: stringifyJson(result.summary),
             created_by: ctx.actor,
           })
           .execute();

@@ -1,7 +1,7 @@
 import type { Executor, ServiceContext } from '../../core/context.ts';
 import type { CurrencyCode } from '../../core/currency.ts';
 import { newId } from '../../core/ids.ts';
-import type { LocalDate } from '../../core/local-date.ts';
+import { type LocalDate, maxDate } from '../../core/local-date.ts';
 import { formatAmount } from '../../core/money.ts';
 import { anyText, type PreparedInsert } from '../../db/bulk.ts';
 import type { ApplicationKind, ApplicationStatus } from '../../db/schema.ts';
@@ -417,10 +417,7 @@ export function createReceivablesService(
     }
     // Reversed as of a date before the application, the item would be open beyond its amount (and
     // the receipt's cash counted twice) in an aging as of the days between.
-    const latestRow = rows.reduce<LocalDate>(
-      (latest, r) => (r.applied_date > latest ? (r.applied_date as LocalDate) : latest),
-      given.date,
-    );
+    const latestRow = rows.reduce((latest, r) => maxDate(latest, r.applied_date as LocalDate), given.date);
     const request = { ...given, date: given.notBeforeRows ? latestRow : given.date };
     const early = rows.find((r) => request.date < r.applied_date);
     if (early) {

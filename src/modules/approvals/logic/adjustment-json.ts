@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isCurrencyCode } from '../../../core/currency.ts';
+import { stringifyJson } from '../../../core/json-text.ts';
 import type { Money } from '../../../core/money.ts';
 import type { Adjustment, AdjustmentResult } from '../contract.ts';
 
@@ -9,7 +10,7 @@ import type { Adjustment, AdjustmentResult } from '../contract.ts';
  * JSON numbers would lose precision beyond 2^53. Reading validates the shape again.
  */
 export function adjustmentToJson(value: Adjustment | AdjustmentResult): string {
-  return JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? v.toString() : v));
+  return stringifyJson(value);
 }
 
 const ZMinor = z
