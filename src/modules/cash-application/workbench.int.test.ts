@@ -604,4 +604,76 @@ describe('cash-application workbench', () => {
     expect(await openOf('QB-5001')).toBe(333333n);
     await expectLedgerTies();
   });
+
+  it('undoes and moves rows dated after today on their own date, never before it', async () => {
+    const entity = await t.database.db.selectFrom('entities').select('id').executeTakeFirstOrThrow();
+    const receivables = createReceivablesService(t.ctx);
+    // A receipt dated ahead of today (2026-06-30), applied on its date.
+    await receivables.postReceipts(t.database.db, [
+      {
+        id: 'rct_rfut',
+        reference: 'RFUT',
+        entityId: entity.id,
+        currency: 'USD' as never,
+        receiptDate: '2026-07-05' as LocalDate,
+        amountMinor: 10000n,
+        payerName: 'DATED AHEAD LLC',
+        payerAccount: null,
+        method: 'ach',
+        memo: null,
+        remittanceText: null,
+        customerId: null,
+        source: 'bank',
+        importId: null,
+      },
+    ]);
+    const items = await t.database.db
+      .selectFrom('items')
+      .select(['id', 'number'])
+      .where('type', '=', 'invoice')
+      .where('open_minor', '>=', 10000n)
+      .orderBy('number')
+      .limit(2)
+      .execute();
+    const [from, to] = items;
+    if (!from || !to) throw new Error('two open invoices expected');
+    const applyAhead = () =>
+      receivables.applyBatches(t.database.db, [
+        {
+          entityId: entity.id,
+          currency: 'USD' as never,
+          appliedDate: '2026-07-05' as LocalDate,
+          receiptId: 'rct_rfut',
+          status: 'manual',
+          rows: [{ kind: 'invoice', amountMinor: 10000n, itemId: from.id, customerId: null }],
+        },
+      ]);
+    const datesOf = async (ids: readonly string[]) =>
+      (
+        await t.database.db
+          .selectFrom('applications')
+          .select('applied_date')
+          .where('id', 'in', [...ids])
+          .execute()
+      ).map((a) => a.applied_date);
+
+    await applyAhead();
+    const undone = await unapply(t.ctx, { receipt: 'RFUT' });
+    expect(await datesOf(undone.reversalIds)).toEqual(['2026-07-05']);
+
+    await applyAhead();
+    const moved = await moveApplication(t.ctx, { receipt: 'RFUT', from: from.number, to: to.number });
+    expect(await datesOf(moved.reversalIds)).toEqual(['2026-07-05']);
+    expect((await liveApplications('rct_rfut')).map((a) => [a.number, a.amount_minor])).toEqual([
+      [to.number, 10000n],
+    ]);
+    const live = await t.database.db
+      .selectFrom('applications')
+      .select('applied_date')
+      .where('receipt_id', '=', 'rct_rfut')
+      .where('item_id', '=', to.id)
+      .execute();
+    expect(live.map((a) => a.applied_date)).toEqual(['2026-07-05']);
+    await expectLedgerTies();
+  });
 });
