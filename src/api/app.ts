@@ -128,6 +128,7 @@ export function createApp(deps: ApiDeps, routes: readonly ApiRoute[] = ROUTES): 
         }
         return runUnitOfWork(c, deps, (ctx) => r.handler(c, input as never, ctx), {
           secretResponse: r.secretResponse,
+          genericPlans: r.genericPlans,
         });
         // biome-ignore lint/suspicious/noExplicitAny: see above
       }) as any,

@@ -51,6 +51,8 @@ export interface ApiRoute {
   readonly transactional: boolean;
   /** The answer carries a secret shown once (a password, a token): never stored for replay. */
   readonly secretResponse: boolean;
+  /** Every statement the handler makes goes by key: plan them once (db/tenant-begin.ts). */
+  readonly genericPlans: boolean;
   readonly handler: RouteHandler<RouteConfig>;
 }
 
@@ -59,6 +61,7 @@ export function defineRoute<R extends RouteConfig>(spec: {
   route: R;
   transactional?: boolean;
   secretResponse?: boolean;
+  genericPlans?: boolean;
   handler: RouteHandler<R>;
 }): ApiRoute {
   return {
@@ -66,6 +69,7 @@ export function defineRoute<R extends RouteConfig>(spec: {
     route: spec.route,
     transactional: spec.transactional ?? spec.permission !== 'public',
     secretResponse: spec.secretResponse ?? false,
+    genericPlans: spec.genericPlans ?? false,
     handler: spec.handler as unknown as RouteHandler<RouteConfig>,
   };
 }
@@ -130,7 +134,7 @@ export async function runUnitOfWork(
   c: Context<ApiEnv>,
   deps: ApiDeps,
   fn: (ctx: ServiceContext) => Promise<Response>,
-  options: { secretResponse?: boolean } = {},
+  options: { secretResponse?: boolean; genericPlans?: boolean } = {},
 ): Promise<Response> {
   const principal = c.get('principal');
   const requestId = c.get('requestId');
@@ -151,74 +155,77 @@ export async function runUnitOfWork(
   for (let attempt = 1; ; attempt++) {
     const afterCommit: string[] = [];
     try {
-      const response = await beginAsTenant(principal.tenantId, () =>
-        deps.database.db.transaction().execute(async (tx) => {
-          await enterTenant(tx, principal.tenantId);
-          if (key !== undefined) {
-            const claimed = await tx
-              .insertInto('idempotency_keys')
-              .values({
-                tenant_id: principal.tenantId,
-                user_id: principal.userId,
-                key,
-                method: c.req.method,
-                path: c.req.path,
-                request_hash: requestHash,
-              })
-              .onConflict((oc) => oc.doNothing())
-              .returning('key')
-              .executeTakeFirst();
-            if (!claimed) {
-              const first = await tx
-                .selectFrom('idempotency_keys')
-                .selectAll()
-                .where('tenant_id', '=', principal.tenantId)
-                .where('user_id', '=', principal.userId)
-                .where('key', '=', key)
-                .executeTakeFirstOrThrow();
-              if (first.request_hash !== requestHash)
-                throw apiError(
-                  'api.idempotency_key_reused',
-                  'this Idempotency-Key was used with another request; use a new key for a new request',
-                );
-              if (first.response_body === null)
-                throw apiError(
-                  'api.idempotency_key_reused',
-                  'this request was already done; its answer held a secret that is shown only once',
-                );
-              return c.body(first.response_body, (first.status_code ?? 200) as ContentfulStatusCode, {
-                'content-type': first.content_type ?? 'application/json',
-                'idempotent-replayed': 'true',
-              });
+      const response = await beginAsTenant(
+        principal.tenantId,
+        () =>
+          deps.database.db.transaction().execute(async (tx) => {
+            await enterTenant(tx, principal.tenantId);
+            if (key !== undefined) {
+              const claimed = await tx
+                .insertInto('idempotency_keys')
+                .values({
+                  tenant_id: principal.tenantId,
+                  user_id: principal.userId,
+                  key,
+                  method: c.req.method,
+                  path: c.req.path,
+                  request_hash: requestHash,
+                })
+                .onConflict((oc) => oc.doNothing())
+                .returning('key')
+                .executeTakeFirst();
+              if (!claimed) {
+                const first = await tx
+                  .selectFrom('idempotency_keys')
+                  .selectAll()
+                  .where('tenant_id', '=', principal.tenantId)
+                  .where('user_id', '=', principal.userId)
+                  .where('key', '=', key)
+                  .executeTakeFirstOrThrow();
+                if (first.request_hash !== requestHash)
+                  throw apiError(
+                    'api.idempotency_key_reused',
+                    'this Idempotency-Key was used with another request; use a new key for a new request',
+                  );
+                if (first.response_body === null)
+                  throw apiError(
+                    'api.idempotency_key_reused',
+                    'this request was already done; its answer held a secret that is shown only once',
+                  );
+                return c.body(first.response_body, (first.status_code ?? 200) as ContentfulStatusCode, {
+                  'content-type': first.content_type ?? 'application/json',
+                  'idempotent-replayed': 'true',
+                });
+              }
             }
-          }
-          const ctx: ServiceContext = {
-            database: joinTransaction(deps.database, tx, afterCommit),
-            clock: deps.clock,
-            tenantId: principal.tenantId,
-            actor: principal.username,
-          };
-          c.set('ctx', ctx);
-          const deferred = new DeferredAudit();
-          const response = await withAuditContext({ requestId, source, deferred }, () => fn(ctx));
-          if (response.status >= 400) throw new Rollback(response);
-          // The stored answer goes with the audit rows, in their round trip.
-          const answer =
-            key === undefined
-              ? []
-              : [
-                  preparedStatement(
-                    'idempotency_keys',
-                    sql`update idempotency_keys set status_code = ${response.status},
+            const ctx: ServiceContext = {
+              database: joinTransaction(deps.database, tx, afterCommit),
+              clock: deps.clock,
+              tenantId: principal.tenantId,
+              actor: principal.username,
+            };
+            c.set('ctx', ctx);
+            const deferred = new DeferredAudit();
+            const response = await withAuditContext({ requestId, source, deferred }, () => fn(ctx));
+            if (response.status >= 400) throw new Rollback(response);
+            // The stored answer goes with the audit rows, in their round trip.
+            const answer =
+              key === undefined
+                ? []
+                : [
+                    preparedStatement(
+                      'idempotency_keys',
+                      sql`update idempotency_keys set status_code = ${response.status},
                     content_type = ${response.headers.get('content-type')},
                     response_body = ${options.secretResponse ? null : await response.clone().text()}
                     where tenant_id = ${principal.tenantId} and user_id = ${principal.userId} and key = ${key}`,
-                  ),
-                ];
-          // Last: the audit rows take the tenant's chain head, held from here to the commit.
-          await flushDeferredAudit(tx, deferred, answer);
-          return response;
-        }),
+                    ),
+                  ];
+            // Last: the audit rows take the tenant's chain head, held from here to the commit.
+            await flushDeferredAudit(tx, deferred, answer);
+            return response;
+          }),
+        { genericPlans: options.genericPlans ?? false },
       );
       for (const script of afterCommit) {
         try {

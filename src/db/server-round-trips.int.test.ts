@@ -70,6 +70,33 @@ describe('named prepared statements (server only)', () => {
   });
 });
 
+describe('generic plans for a keyed unit of work (server only)', () => {
+  it.skipIf(!onServer)(
+    'plans once with genericPlans, per call without, and only for that transaction',
+    async () => {
+      const t = await createTestDatabase();
+      try {
+        const mode = (tx: Executor) =>
+          sql<{ m: string }>`select current_setting('plan_cache_mode') as m`.execute(tx);
+        const inside = await beginAsTenant(
+          t.ctx.tenantId,
+          () => t.database.db.transaction().execute(async (tx) => (await mode(tx)).rows[0]?.m),
+          { genericPlans: true },
+        );
+        expect(inside).toBe('force_generic_plan');
+        const plain = await beginAsTenant(t.ctx.tenantId, () =>
+          t.database.db.transaction().execute(async (tx) => (await mode(tx)).rows[0]?.m),
+        );
+        expect(plain).toBe('auto');
+        const after = await t.database.db.transaction().execute(async (tx) => (await mode(tx)).rows[0]?.m);
+        expect(after).toBe('auto');
+      } finally {
+        await t.close();
+      }
+    },
+  );
+});
+
 describe('beginning a transaction as a tenant', () => {
   it('acts as the tenant inside beginAsTenant (in the begin round trip on a server), as usual elsewhere', async () => {
     const t = await createTestDatabase();

@@ -409,6 +409,8 @@ export const cashRoutes = [
 
   defineRoute({
     permission: 'cash:apply',
+    // The receipt, its items by number, the posting, the audit rows: every statement goes by key.
+    genericPlans: true,
     route: createRoute({
       ...receiptAction(
         'apply',
