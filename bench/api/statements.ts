@@ -3,6 +3,9 @@
  *
  *   npx tsx bench/api/statements.ts [--requests 60] [--log /var/log/postgresql/postgresql-15-main.log]
  *                                   [--db postgres://postgres@127.0.0.1:5432/arbor_bench_api]
+ *                                   [--get '/api/customers?limit=50']
+ *
+ * With --get, the request is that GET instead of the application POST.
  *
  * Runs on the database `npm run bench:api` left (its receipts and invoices). For the run, the
  * database logs every statement with its duration (`log_min_duration_statement = 0`, set on the
@@ -23,6 +26,7 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '60' },
     log: { type: 'string', default: '/var/log/postgresql/postgresql-15-main.log' },
     db: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/arbor_bench_api' },
+    get: { type: 'string' },
   },
 });
 const target = values.db as string;
@@ -56,6 +60,11 @@ try {
   const client = new HttpClient(serve.url, { sockets: 1, token });
   try {
     const send = async (i: number) => {
+      if (values.get !== undefined) {
+        const a = await client.request('GET', values.get);
+        if (a.status !== 200) throw new Error(`GET ${values.get}: ${a.status} ${a.body.slice(0, 200)}`);
+        return;
+      }
       const r = applyRequest(
         receipts[i % receipts.length] as (typeof receipts)[number],
         invoices[(i * 7) % invoices.length] as string,
@@ -101,11 +110,12 @@ if (sums.size === 0)
   throw new Error(
     `nothing logged in ${logFile}: does the server log there (log_destination, logging_collector)?`,
   );
+const what = values.get === undefined ? 'application POST' : `GET ${values.get}`;
 console.log(
-  `${requests} application POSTs, one at a time; PostgreSQL's logged time per POST: ${(total / requests).toFixed(3)} ms`,
+  `${requests} × ${what}, one at a time; PostgreSQL's logged time per request: ${(total / requests).toFixed(3)} ms`,
 );
-console.log('ms per POST  calls/POST  kind       statement');
+console.log('ms/request  calls/request  kind       statement');
 for (const s of [...sums.values()].sort((a, b) => b.ms - a.ms))
   console.log(
-    `${(s.ms / requests).toFixed(3).padStart(11)}  ${(s.n / requests).toFixed(2).padStart(10)}  ${s.kind.padEnd(9)}  ${s.text}`,
+    `${(s.ms / requests).toFixed(3).padStart(10)}  ${(s.n / requests).toFixed(2).padStart(13)}  ${s.kind.padEnd(9)}  ${s.text}`,
   );
