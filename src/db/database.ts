@@ -101,9 +101,12 @@ async function openEmbedded(target: string, snapshot?: Blob): Promise<Database> 
 }
 
 async function openServer(url: string, options: OpenDatabaseOptions): Promise<Database> {
+  // Asked for each column of each result: the same functions every time, not new ones.
+  const asBigInt = (x: string) => BigInt(x);
+  const asText = (x: string) => x;
   const typeParser = (oid: number, format?: string) => {
-    if (oid === INT8) return (x: string) => BigInt(x);
-    if (oid === DATE || oid === NUMERIC) return (x: string) => x;
+    if (oid === INT8) return asBigInt;
+    if (oid === DATE || oid === NUMERIC) return asText;
     // biome-ignore lint/suspicious/noExplicitAny: pg's overloads are not expressible here
     return (pg.types.getTypeParser as any)(oid, format);
   };
