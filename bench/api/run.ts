@@ -100,6 +100,8 @@ const LIST_CLIENTS = num('list-clients');
 const POOL = num('pool');
 const TODAY = '2026-11-30' as LocalDate;
 const RECEIPT_MINOR = 10_000_000n; // 100,000.00: far more than a run can apply in cents
+/** The amount of one application request: 0.01–0.99 USD, in cents, from a random number in [0,1). */
+const requestMinor = (r: number) => 1n + BigInt(Math.floor(r * 99));
 const engines: ('postgres' | 'pglite')[] =
   values.engine === 'both' ? ['postgres', 'pglite'] : [values.engine as 'postgres' | 'pglite'];
 if (!engines.every((e) => e === 'postgres' || e === 'pglite'))
@@ -330,20 +332,18 @@ const cpuText = (c: CpuUse) =>
 
 /** CPU seconds of every PostgreSQL server process on this machine (null when none is visible). */
 function postgresCpuSeconds(): number | null {
-  let ticks = 0;
-  let found = false;
+  let seconds: number | null = null;
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
       if (!readFileSync(`/proc/${d}/comm`, 'utf8').startsWith('postgres')) continue;
-      const f = readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      ticks += Number(f[11]) + Number(f[12]);
-      found = true;
     } catch {
-      // The process ended while being read.
+      continue; // The process ended while being read.
     }
+    const own = processCpuSeconds(Number(d));
+    if (own !== null) seconds = (seconds ?? 0) + own;
   }
-  return found ? ticks / 100 : null;
+  return seconds;
 }
 
 /** What one request costs when requests come one at a time: wall time, and CPU per process. */
@@ -382,8 +382,7 @@ async function measureSerial(
 /**
  * One client, one request at a time: the application POSTs (same requests as the load, its
  * attempts verified with the rest) and the first page of GET /api/customers. With nothing queued,
- * the CPU each process spends per request is read from /proc; their sum bounds what the machine's
- * cores can serve, however many clients come.
+ * the CPU each process spends per request is read from /proc (see serialText for what it implies).
  */
 async function serialWorkload(
   url: string,
@@ -403,7 +402,7 @@ async function serialWorkload(
         clients: 1,
         receipts,
         invoices,
-        amountMinor: (r) => 1n + BigInt(Math.floor(r * 99)),
+        amountMinor: requestMinor,
         stop: () => answered >= SERIAL,
         repeatShare: 0,
         doubleShare: 0,
@@ -490,7 +489,7 @@ async function postWorkload(url: string, token: string, receipts: ReceiptRef[]) 
       clients: POST_CLIENTS,
       receipts,
       invoices,
-      amountMinor: (r) => 1n + BigInt(Math.floor(r * 99)),
+      amountMinor: requestMinor,
       stop: () => performance.now() >= end,
       seed: 5,
       onAnswer: (a) => {

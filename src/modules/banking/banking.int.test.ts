@@ -244,7 +244,7 @@ describe('importing bank files', () => {
     });
     const entries = await t.database.db
       .selectFrom('journal_entries')
-      .select(['entry_date', 'reversal_of'])
+      .select('entry_date')
       .where('import_id', '=', r.importId)
       .execute();
     const reversal = await t.database.db
