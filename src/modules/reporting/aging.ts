@@ -150,107 +150,143 @@ export async function buildAgingReport(
       json_agg(c.name)::text as names,
       json_agg(c.parent_id)::text as parents
     from (${aggregate}) a join customers c on c.tenant_id = ${tenantId} and c.id = a.customer_id`;
+  type UnappliedRow = { customer_id: string | null; currency: string; unapplied: bigint };
+  const itemGroups = (ex: Executor, range: RawBuilder<unknown>) =>
+    packed(sql`
+      select customer_id, currency,
+        ${groupSums(sql.ref('open_minor'), sql.ref(dateCol), sql.ref('open_minor'))}
+      from items
+      where tenant_id = ${tenantId} and open_minor <> 0 ${entityId ? sql`and entity_id = ${entityId}` : sql``}
+        ${ofCollector(sql.ref('customer_id'))} ${range}
+      group by customer_id, currency`).execute(ex);
+  // Open items come in index order (customer, currency, due date): grouping them as they stream
+  // beats hashing a million text keys on both engines (docs/benchmarks.md). Compiling the plan with
+  // JIT cost the server as much CPU as it saved on the bench's million rows of simple comparisons,
+  // and the embedded engine has no JIT. Parallel workers within one query gained less than the two
+  // queries below (their leader merges as many partial groups as there are customers).
+  const tuneForItems = async (ex: Executor) => {
+    await sql`set local enable_hashagg = off`.execute(ex);
+    if (ctx.database.kind === 'postgres')
+      await sql`set local jit = off; set local max_parallel_workers_per_gather = 0`.execute(ex);
+  };
+  const rows: MutableRow[] = [];
+  const customers = new Map<string, CustomerName>();
+  // Unapplied cash per customer, matched to the customer's rows as they are decoded; what is left
+  // belongs to customers with no open items.
+  const unappliedOf = new Map<string, UnappliedRow[]>();
+  const unidentified = new Map<CurrencyCode, bigint>();
+  const takeUnapplied = (unappliedRows: readonly UnappliedRow[]) => {
+    for (const u of unappliedRows) {
+      const currency = u.currency as CurrencyCode;
+      if (u.customer_id === null)
+        unidentified.set(currency, (unidentified.get(currency) ?? 0n) + u.unapplied);
+      else {
+        const list = unappliedOf.get(u.customer_id);
+        if (list) list.push(u);
+        else unappliedOf.set(u.customer_id, [u]);
+      }
+    }
+  };
+  const decode = (groups: PackedGroups | undefined) => {
+    if (groups && groups.n > 0) decodeGroups(groups, buckets.length, customers, unappliedOf, rows);
+  };
+  // Lines carrying an item are AR control lines; the item gives the dates and the side.
+  const ledgerGroups = (ex: Executor, range: RawBuilder<unknown>) =>
+    packed(sql`
+      select i.customer_id, l.currency,
+        ${groupSums(sql.ref('l.amount_minor'), sql.ref(`i.${dateCol}`), sql.ref('i.amount_minor'))}
+      from journal_lines l
+      join items i on i.tenant_id = l.tenant_id and i.id = l.item_id
+      where l.tenant_id = ${tenantId} and l.item_id is not null and l.entry_date <= ${asOf}::date
+        ${entityId ? sql`and l.entity_id = ${entityId}` : sql``}
+        ${ofCollector(sql.ref('i.customer_id'))} ${range}
+      group by i.customer_id, l.currency`).execute(ex);
+  const receiptsCash = (ex: Executor) =>
+    sql<UnappliedRow>`
+    select customer_id, currency, -sum(unapplied_minor)::bigint as unapplied
+    from receipts
+    where tenant_id = ${tenantId} and unapplied_minor > 0 ${entityId ? sql`and entity_id = ${entityId}` : sql``}
+      ${ofCollector(sql.ref('customer_id'))}
+    group by customer_id, currency`.execute(ex);
+  const ledgerCash = (ex: Executor) =>
+    sql<UnappliedRow>`
+    select l.customer_id, l.currency, sum(l.amount_minor)::bigint as unapplied
+    from journal_lines l
+    join gl_accounts a on a.tenant_id = l.tenant_id and a.id = l.account_id and a.role = 'unapplied_cash'
+    -- Every unapplied-cash line names its receipt (\`arbor check\`: subledger_lines_tagged),
+    -- so the receipts' lines are all there is to read, by their index, not every line.
+    where l.tenant_id = ${tenantId} and l.receipt_id is not null and l.entry_date <= ${asOf}::date
+      ${entityId ? sql`and l.entity_id = ${entityId}` : sql``}
+      ${ofCollector(sql.ref('l.customer_id'))}
+    group by l.customer_id, l.currency
+    having sum(l.amount_minor) <> 0`.execute(ex);
   // One snapshot for the item and cash queries, so they cannot straddle a posting.
-  const { groups, unappliedRows, source } = await ex
+  const source = await ex
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (tx) => {
       const latest = await createLedgerService(ctx).latestEntryDate(tx);
       const source: AgingReport['source'] =
         !options.fromLedger && (latest === null || asOf >= latest) ? 'open_items' : 'ledger';
-      let groups: PackedGroups | undefined;
-      let unappliedRows: { customer_id: string | null; currency: string; unapplied: bigint }[];
-      // Open items come in index order (customer, currency, due date): grouping them as they stream
-      // beats hashing a million text keys on both engines (docs/benchmarks.md).
-      if (source === 'open_items') await sql`set local enable_hashagg = off`.execute(tx);
-      // Compiling this plan (once per parallel worker) cost the server as much CPU as it saved on the
-      // bench's million rows of simple comparisons, and added wall time; the embedded engine has no JIT.
-      // Parallel workers made it slower as well: the leader merges about as many partial groups as
-      // there are groups (50,000 on the bench), 490 ms in parallel against 420 ms in one process.
-      if (source === 'open_items' && ctx.database.kind === 'postgres')
-        await sql`set local jit = off; set local max_parallel_workers_per_gather = 0`.execute(tx);
-      await sql`set local work_mem = '256MB'`.execute(tx);
-      if (source === 'open_items') {
-        groups = (
-          await packed(sql`
-            select customer_id, currency,
-              ${groupSums(sql.ref('open_minor'), sql.ref(dateCol), sql.ref('open_minor'))}
-            from items
-            where tenant_id = ${tenantId} and open_minor <> 0 ${entityId ? sql`and entity_id = ${entityId}` : sql``}
-              ${ofCollector(sql.ref('customer_id'))}
-            group by customer_id, currency`).execute(tx)
-        ).rows[0];
-        unappliedRows = (
-          await sql<{ customer_id: string | null; currency: string; unapplied: bigint }>`
-            select customer_id, currency, -sum(unapplied_minor)::bigint as unapplied
-            from receipts
-            where tenant_id = ${tenantId} and unapplied_minor > 0 ${entityId ? sql`and entity_id = ${entityId}` : sql``}
-              ${ofCollector(sql.ref('customer_id'))}
-            group by customer_id, currency`.execute(tx)
-        ).rows;
-      } else {
-        // Lines carrying an item are AR control lines; the item gives the dates and the side.
-        groups = (
-          await packed(sql`
-            select i.customer_id, l.currency,
-              ${groupSums(sql.ref('l.amount_minor'), sql.ref(`i.${dateCol}`), sql.ref('i.amount_minor'))}
-            from journal_lines l
-            join items i on i.tenant_id = l.tenant_id and i.id = l.item_id
-            where l.tenant_id = ${tenantId} and l.item_id is not null and l.entry_date <= ${asOf}::date
-              ${entityId ? sql`and l.entity_id = ${entityId}` : sql``}
-              ${ofCollector(sql.ref('i.customer_id'))}
-            group by i.customer_id, l.currency`).execute(tx)
-        ).rows[0];
-        unappliedRows = (
-          await sql<{ customer_id: string | null; currency: string; unapplied: bigint }>`
-            select l.customer_id, l.currency, sum(l.amount_minor)::bigint as unapplied
-            from journal_lines l
-            join gl_accounts a on a.tenant_id = l.tenant_id and a.id = l.account_id and a.role = 'unapplied_cash'
-            -- Every unapplied-cash line names its receipt (\`arbor check\`: subledger_lines_tagged),
-            -- so the receipts' lines are all there is to read, by their index, not every line.
-            where l.tenant_id = ${tenantId} and l.receipt_id is not null and l.entry_date <= ${asOf}::date
-              ${entityId ? sql`and l.entity_id = ${entityId}` : sql``}
-              ${ofCollector(sql.ref('l.customer_id'))}
-            group by l.customer_id, l.currency
-            having sum(l.amount_minor) <> 0`.execute(tx)
-        ).rows;
+      const tune = async (on: Executor) => {
+        await sql`set local work_mem = '256MB'`.execute(on);
+        if (source === 'open_items') await tuneForItems(on);
+      };
+      const groupsOf = source === 'open_items' ? itemGroups : ledgerGroups;
+      // The cash first: each group takes its customer's as it is decoded.
+      takeUnapplied((await (source === 'open_items' ? receiptsCash : ledgerCash)(tx)).rows);
+      await tune(tx);
+      // The open items, on a server with a pool (the command line, jobs; not a request, which is one
+      // transaction on one connection): the customers are split in two at the median and each half
+      // is aggregated on a connection of its own, both in this transaction's snapshot (exported, as
+      // pg_dump does for its parallel workers). The two cores work at once, and the first half is
+      // decoded here while the server finishes the second (docs/benchmarks.md). Not the rebuild from
+      // the ledger: its plan already runs in parallel workers, and each half would read every line.
+      const split =
+        source === 'open_items' && ctx.database.kind === 'postgres' && !ex.isTransaction
+          ? await medianCustomer(tx, tenantId)
+          : null;
+      if (split === null) {
+        decode((await groupsOf(tx, sql``)).rows[0]);
+        return source;
       }
-      return { groups, unappliedRows, source };
+      const snapshot = await exportSnapshot(tx);
+      await ex
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .execute(async (other) => {
+          await sql.raw(`set transaction snapshot '${snapshot}'`).execute(other);
+          await tune(other);
+          await Promise.all([
+            itemGroups(tx, sql`and customer_id < ${split}`).then((r) => decode(r.rows[0])),
+            itemGroups(other, sql`and customer_id >= ${split}`).then((r) => decode(r.rows[0])),
+          ]);
+        });
+      return source;
     });
-  const rows = new Map<string, MutableRow>();
-  const customerIds = new Set<string>();
-  const rowFor = (customerId: string, currency: CurrencyCode): MutableRow => {
-    const key = `${customerId}|${currency}`;
-    let row = rows.get(key);
-    if (!row) {
-      row = emptyRow(customerId, '', currency, buckets.length, 1);
-      rows.set(key, row);
-      customerIds.add(customerId);
+  // Cash of customers with no open items: rows of their own, named once their customers are read.
+  const cashOnly: MutableRow[] = [];
+  for (const [customerId, list] of unappliedOf) {
+    for (const u of list) {
+      const row = emptyRow(customerId, '?', u.currency as CurrencyCode, buckets.length, 1);
+      row.unapplied = u.unapplied;
+      cashOnly.push(row);
     }
-    return row;
-  };
-  const customers = new Map<string, CustomerName>();
-  if (groups && groups.n > 0) decodeGroups(groups, buckets.length, customers, rowFor);
-  const unidentified = new Map<CurrencyCode, bigint>();
-  for (const u of unappliedRows) {
-    const currency = u.currency as CurrencyCode;
-    if (u.customer_id === null) unidentified.set(currency, (unidentified.get(currency) ?? 0n) + u.unapplied);
-    else rowFor(u.customer_id, currency).unapplied = u.unapplied;
   }
-  await loadMissingCustomers(ex, tenantId, customers, customerIds, by === 'parent');
-  // Rows are built here, so they are named and balanced in place rather than copied.
-  let result: AgingRow[] = [];
-  for (const row of rows.values()) {
-    const c = row.customerId ? customers.get(row.customerId) : undefined;
-    const parent = c?.parentId ? customers.get(c.parentId) : undefined;
-    let balance = row.credits;
-    for (const b of row.buckets) balance += b;
+  await loadMissingCustomers(ex, tenantId, customers, unappliedOf.keys(), by === 'parent');
+  for (const row of cashOnly) {
+    const c = customers.get(row.customerId as string);
     row.accountNumber = c?.accountNumber ?? '?';
     row.name = c?.name ?? '?';
-    row.parentAccountNumber = parent?.accountNumber ?? null;
-    row.balance = balance;
-    row.net = balance + row.unapplied;
-    result.push(row);
+    rows.push(row);
+  }
+  // Rows were named and balanced as they were decoded; what is left: the parents' account numbers
+  // and the net.
+  let result: AgingRow[] = rows;
+  for (const row of rows) {
+    const parentId = customers.get(row.customerId as string)?.parentId;
+    if (parentId) row.parentAccountNumber = customers.get(parentId)?.accountNumber ?? null;
+    row.net = row.balance + row.unapplied;
   }
   if (by === 'parent') result = rollUpToParents(result, customers);
   result = result.filter((r) => r.balance !== 0n || r.unapplied !== 0n || r.buckets.some((b) => b !== 0n));
@@ -271,9 +307,8 @@ export async function buildAgingReport(
       t = emptyRow(null, 'TOTAL', r.currency, buckets.length, 0);
       totals.set(r.currency, t);
     }
-    r.buckets.forEach((b, i) => {
-      t.buckets[i] = (t.buckets[i] ?? 0n) + b;
-    });
+    const into = t.buckets;
+    for (let i = 0; i < into.length; i++) into[i] = (into[i] as bigint) + (r.buckets[i] as bigint);
     t.credits += r.credits;
     t.balance += r.balance;
     t.unapplied += r.unapplied;
@@ -295,14 +330,17 @@ export async function buildAgingReport(
 type MutableRow = { -readonly [K in keyof AgingRow]: AgingRow[K] };
 
 /**
- * Reads the packed groups into rows and names. A plain loop: it runs once per group, and closures or
- * intermediate objects here cost more than the parsing (50,000 groups in the benchmark).
+ * Reads the packed groups into named, balanced rows, each with the unapplied cash of its customer in
+ * its currency (taken from `unappliedOf`, so what is left there has no row). A plain loop: it runs
+ * once per group, and closures, keys built per group or intermediate objects here cost more than the
+ * parsing (50,000 groups in the benchmark).
  */
 function decodeGroups(
   groups: PackedGroups,
   bucketCount: number,
   customers: Map<string, CustomerName>,
-  rowFor: (customerId: string, currency: CurrencyCode) => MutableRow,
+  unappliedOf: Map<string, { currency: string; unapplied: bigint }[]>,
+  out: MutableRow[],
 ): void {
   const ids = (groups.ids ?? '').split(',');
   const currencyText = groups.currencies ?? '';
@@ -312,18 +350,69 @@ function decodeGroups(
   if (ids.length !== groups.n || currencyText.length !== 3 * groups.n)
     throw new Error(`aging: ${groups.n} groups but ${ids.length} ids, ${currencyText.length / 3} currencies`);
   const amounts = createAmountReader(groups.amounts ?? '');
+  const withCash = unappliedOf.size > 0;
   for (let g = 0; g < groups.n; g++) {
     const customerId = ids[g] as string;
-    customers.set(customerId, {
-      accountNumber: accounts[g] as string,
-      name: names[g] as string,
-      parentId: parents[g] ?? null,
+    const accountNumber = accounts[g] as string;
+    const name = names[g] as string;
+    customers.set(customerId, { accountNumber, name, parentId: parents[g] ?? null });
+    const currency = currencyText.slice(3 * g, 3 * g + 3) as CurrencyCode;
+    const bucketAmounts = new Array<bigint>(bucketCount);
+    let balance = 0n;
+    for (let i = 0; i < bucketCount; i++) {
+      const amount = amounts.next();
+      bucketAmounts[i] = amount;
+      balance += amount;
+    }
+    const credits = amounts.next();
+    balance += credits;
+    let unapplied = 0n;
+    if (withCash) {
+      const cash = unappliedOf.get(customerId);
+      const at = cash ? cash.findIndex((u) => u.currency === currency) : -1;
+      if (cash && at >= 0) {
+        unapplied = (cash[at] as { unapplied: bigint }).unapplied;
+        cash.splice(at, 1);
+        if (cash.length === 0) unappliedOf.delete(customerId);
+      }
+    }
+    out.push({
+      customerId,
+      accountNumber,
+      name,
+      parentAccountNumber: null,
+      currency,
+      buckets: bucketAmounts,
+      credits,
+      balance,
+      unapplied,
+      net: 0n,
+      customers: 1,
     });
-    const row = rowFor(customerId, currencyText.slice(3 * g, 3 * g + 3) as CurrencyCode);
-    for (let i = 0; i < bucketCount; i++) row.buckets[i] = amounts.next();
-    row.credits = amounts.next();
   }
   amounts.end();
+}
+
+/**
+ * The customer at the middle of the tenant's customers in id order (the two halves of an aging run
+ * side by side); null when there are fewer than two.
+ */
+async function medianCustomer(ex: Executor, tenantId: number): Promise<string | null> {
+  const r = await sql<{ id: string }>`
+    select id from customers where tenant_id = ${tenantId} order by id
+    offset (select count(*) / 2 from customers where tenant_id = ${tenantId}) limit 1`.execute(ex);
+  const id = r.rows[0]?.id;
+  return id === undefined ? null : id;
+}
+
+/** The transaction's snapshot, for another connection to read the same data (`set transaction snapshot`). */
+async function exportSnapshot(ex: Executor): Promise<string> {
+  const r = await sql<{ snapshot: string }>`select pg_export_snapshot() as snapshot`.execute(ex);
+  const snapshot = r.rows[0]?.snapshot ?? '';
+  // It goes into a statement as text (the command takes no parameter): hex digits and dashes only.
+  if (!/^[0-9A-F]+(-[0-9A-F]+)+$/i.test(snapshot))
+    throw new Error(`aging: unexpected snapshot id "${snapshot}"`);
+  return snapshot;
 }
 
 function emptyRow(
@@ -362,7 +451,7 @@ async function loadMissingCustomers(
   ex: Executor,
   tenantId: number,
   known: Map<string, CustomerName>,
-  rowIds: ReadonlySet<string>,
+  rowIds: Iterable<string>,
   ancestors: boolean,
 ): Promise<void> {
   let wanted = [...rowIds].filter((id) => !known.has(id));

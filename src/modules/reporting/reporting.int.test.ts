@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csv, importCsv } from '../../../test/support/import-text.ts';
 import { loadSmallPortfolio } from '../../../test/support/small-portfolio.ts';
@@ -226,5 +227,127 @@ describe('aging against its definition', () => {
       expect(got).toEqual(expected);
       expect(expected.size).toBeGreaterThan(1);
     }
+  });
+});
+
+describe('aging while money moves', () => {
+  let m: TestDatabase;
+  beforeAll(async () => {
+    m = await createTestDatabase({ today: '2026-06-30' as LocalDate });
+    await loadSmallPortfolio(m.ctx);
+  });
+  afterAll(() => m.close());
+
+  // On a server the aging reads two halves of the customers on two connections: both must see the
+  // same committed state. Each write here moves one cent between an item of the first customer and
+  // one of the last (opposite halves) in one transaction, so the total open balance never changes,
+  // and a report whose halves saw different commits would be off by a cent.
+  it('reads every customer in one snapshot', async () => {
+    const db = m.ctx.database.db;
+    const ids = await sql<{ id: string; account_number: string }>`
+      select id, account_number from customers where tenant_id = ${m.ctx.tenantId} order by id`.execute(db);
+    const first = ids.rows[0]?.account_number;
+    const last = ids.rows.at(-1)?.account_number;
+    expect(first).toBeDefined();
+    expect(last).not.toBe(first);
+    await importCsv(
+      m.ctx,
+      'invoices',
+      csv([
+        'invoice_number,account_number,issue_date,amount',
+        `INV-MOVE-A,${first},2026-06-01,10.00`,
+        `INV-MOVE-B,${last},2026-06-01,10.00`,
+      ]),
+    );
+    const open = (n: string) =>
+      sql`(select id from items where tenant_id = ${m.ctx.tenantId} and number = ${n})`;
+    // B starts a cent short, so each move keeps both within their amounts.
+    await sql`update items set open_minor = open_minor - 1 where tenant_id = ${m.ctx.tenantId} and id = ${open('INV-MOVE-B')}`.execute(
+      db,
+    );
+    const total = async () => (await buildAgingReport(m.ctx)).totals.get('USD' as never)?.balance;
+    const expected = await total();
+    expect(expected).toBeDefined();
+    let stop = false;
+    let moves = 0;
+    const writer = (async () => {
+      for (let k = 0; !stop; k++) {
+        const [from, to] = k % 2 === 0 ? ['INV-MOVE-A', 'INV-MOVE-B'] : ['INV-MOVE-B', 'INV-MOVE-A'];
+        await db.transaction().execute(async (tx) => {
+          await sql`update items set open_minor = open_minor - 1 where tenant_id = ${m.ctx.tenantId} and id = ${open(from)}`.execute(
+            tx,
+          );
+          await sql`update items set open_minor = open_minor + 1 where tenant_id = ${m.ctx.tenantId} and id = ${open(to)}`.execute(
+            tx,
+          );
+        });
+        moves++;
+      }
+    })();
+    const seen: (bigint | undefined)[] = [];
+    try {
+      for (let i = 0; i < 60; i++) seen.push(await total());
+    } finally {
+      stop = true;
+      await writer;
+    }
+    expect(moves).toBeGreaterThan(0);
+    expect(seen.filter((x) => x !== expected)).toEqual([]);
+  });
+});
+
+describe('aging of cash without open items', () => {
+  let c: TestDatabase;
+  beforeAll(async () => {
+    c = await createTestDatabase({ today: '2026-06-30' as LocalDate });
+    await loadSmallPortfolio(c.ctx);
+  });
+  afterAll(() => c.close());
+
+  it('gives a customer with cash and no open items a row of its own, named, and keeps currencies apart', async () => {
+    // Each receipt pays a new invoice in full and leaves the rest unapplied: C2 then has cash and no
+    // open item (INV-2 was paid in March), C3 has euros and no open euro item.
+    await importCsv(
+      c.ctx,
+      'invoices',
+      csv([
+        'invoice_number,account_number,issue_date,amount,currency',
+        'INV-C2X,C2,2026-06-01,10.00,USD',
+        'INV-C3E,C3,2026-06-01,10.00,EUR',
+      ]),
+    );
+    await importCsv(
+      c.ctx,
+      'history',
+      csv([
+        'receipt_reference,receipt_date,receipt_amount,currency,payer_name,method,account_number,invoice_number,kind,applied_amount,reason_code',
+        'R-CASH-1,2026-06-20,50.00,USD,Acme West,ach,C2,INV-C2X,invoice,10.00,',
+        'R-CASH-2,2026-06-21,30.00,EUR,Beta Co,wire,C3,INV-C3E,invoice,10.00,',
+      ]),
+    );
+    const r = await buildAgingReport(c.ctx);
+    // C2 has no open item (INV-2 was paid): its row holds only the cash, named from the customer.
+    const c2 = r.rows.filter((x) => x.accountNumber === 'C2');
+    expect(c2).toHaveLength(1);
+    expect(c2[0]).toMatchObject({
+      name: 'Acme West',
+      parentAccountNumber: 'C1',
+      currency: 'USD',
+      balance: 0n,
+      unapplied: -4000n,
+      net: -4000n,
+    });
+    // C3's euros are a row apart from its dollars, which keep their own cash.
+    const c3 = r.rows
+      .filter((x) => x.accountNumber === 'C3')
+      .map((x) => [x.currency, x.balance, x.unapplied]);
+    expect(c3).toEqual([
+      ['EUR', 0n, -2000n],
+      ['USD', 120000n, -70000n],
+    ]);
+    expect(r.totals.get('EUR' as never)).toMatchObject({ unapplied: -2000n, customers: 1 });
+    // The same from the ledger.
+    const fromLedger = await buildAgingReport(c.ctx, { fromLedger: true });
+    expect(fromLedger.rows).toEqual(r.rows);
   });
 });
