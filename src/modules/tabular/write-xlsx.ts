@@ -1,6 +1,7 @@
 import { type FileHandle, open, unlink } from 'node:fs/promises';
-import Excel from 'exceljs';
+import type Excel from 'exceljs';
 import { isLocalDate } from '../../core/local-date.ts';
+import { loadExcel } from './load-excel.ts';
 import { tabularError } from './tabular.errors.ts';
 
 export type XlsxColumnType = 'text' | 'amount' | 'date' | 'integer';
@@ -78,7 +79,7 @@ export async function writeXlsx(
   stream.on('error', (e: unknown) => onError(e));
 
   try {
-    const workbook = new Excel.stream.xlsx.WorkbookWriter({
+    const workbook = new (await loadExcel()).stream.xlsx.WorkbookWriter({
       stream: stream as unknown as import('node:stream').Stream,
       useStyles: true,
       // Inline strings: a shared-strings table would grow with every distinct text in memory.

@@ -1,9 +1,10 @@
 import { open } from 'node:fs/promises';
 import { Transform, type TransformCallback } from 'node:stream';
-import Excel from 'exceljs';
+import type Excel from 'exceljs';
 import { isAppError } from '../../core/errors.ts';
 import { fromDayNumber } from '../../core/local-date.ts';
 import { formatPlainNumber } from './format-plain-number.ts';
+import { loadExcel } from './load-excel.ts';
 import { fileOpenError } from './open-file-error.ts';
 import { tabularError } from './tabular.errors.ts';
 
@@ -57,7 +58,7 @@ export async function* readXlsxRows(path: string, options: XlsxReadOptions = {})
   });
   file.pipe(input);
 
-  const reader = new Excel.stream.xlsx.WorkbookReader(input, {
+  const reader = new (await loadExcel()).stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     // Cached so that string cells resolve to their text as rows stream by.
     sharedStrings: 'cache',
@@ -128,12 +129,15 @@ function rowFields(row: Excel.Row, date1904: boolean): string[] | null {
 
 type CellValue = Excel.CellValue | { error: string } | undefined;
 
+/** exceljs's `ValueType.Formula` (a const enum value; the module itself loads only when needed). */
+const FORMULA = 6 satisfies Excel.ValueType.Formula;
+
 /**
  * A cell's value; for a formula, with its cached result read from the cell's model, because
  * exceljs's `cell.value` drops a falsy result (a formula worth 0 would read as blank).
  */
 function cellValue(cell: Excel.Cell): CellValue {
-  if (cell.type !== Excel.ValueType.Formula) return cell.value;
+  if (cell.type !== FORMULA) return cell.value;
   const model = cell.model as { formula?: string; sharedFormula?: string; result?: unknown };
   return { formula: model.formula ?? model.sharedFormula ?? '', result: model.result } as CellValue;
 }
