@@ -4,6 +4,7 @@ import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
 import pg from 'pg';
 import { AppError } from '../core/errors.ts';
+import { ThreadedPGlite } from './pglite-thread.ts';
 import { usePreparedStatements } from './prepared-statements.ts';
 import type { DB } from './schema.ts';
 import { TenantAwarePostgresDialect } from './tenant-begin.ts';
@@ -32,6 +33,11 @@ export interface OpenDatabaseOptions {
   /** Embedded only: start from a dumped data directory (a migrated snapshot, for tests). */
   snapshot?: Blob;
   /**
+   * Embedded only, in a data directory: run the engine on a worker thread of its own
+   * (db/pglite-thread.ts), so that JavaScript and the engine work at once; for bulk imports.
+   */
+  thread?: boolean;
+  /**
    * Server only: told when an idle pooled connection fails (the server restarted, an administrator
    * ended the session, the network dropped). The pool discards that connection and opens another
    * when next needed; the default writes one line to stderr. Without a listener the error would end
@@ -55,7 +61,39 @@ export function redactUrl(url: string): string {
 }
 
 export async function openDatabase(target: string, options: OpenDatabaseOptions = {}): Promise<Database> {
-  return isServerUrl(target) ? openServer(target, options) : openEmbedded(target, options.snapshot);
+  if (isServerUrl(target)) return openServer(target, options);
+  const memory = target === ':memory:' || target.startsWith('memory://');
+  return options.thread && !memory && !options.snapshot
+    ? openThreaded(resolve(target))
+    : openEmbedded(target, options.snapshot);
+}
+
+async function openThreaded(dataDir: string): Promise<Database> {
+  mkdirSync(dataDir, { recursive: true });
+  const engine = new ThreadedPGlite(dataDir);
+  try {
+    await engine.waitReady;
+  } catch (cause) {
+    await engine.close().catch(() => {});
+    throw new AppError('db.unavailable', 'unavailable', `cannot open the embedded database in ${dataDir}`, {
+      cause,
+    });
+  }
+  await engine.exec(`set work_mem = '256MB'`);
+  // Kysely's dialect calls only what ThreadedPGlite has (query, transaction, close, waitReady).
+  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite: engine as unknown as PGlite }) });
+  return {
+    kind: 'pglite',
+    target: dataDir,
+    db,
+    exec: async (script) => {
+      await engine.exec(script);
+    },
+    close: async () => {
+      await db.destroy();
+      await engine.close();
+    },
+  };
 }
 
 async function openEmbedded(target: string, snapshot?: Blob): Promise<Database> {

@@ -15,7 +15,8 @@ function importCommand(kind: ImportKind): Command {
       const { positionals, global } = parseCommandArgs(input, this, {}, { min: 1, max: 1 });
       const importer = IMPORTERS[kind];
       const source = await openTableFile(positionals[0] as string);
-      const { ctx, close } = await openContext(global, input.io);
+      // The embedded engine on a thread of its own, so reading and writing overlap (db/pglite-thread.ts).
+      const { ctx, close } = await openContext(global, input.io, { thread: true });
       try {
         const started = performance.now();
         const result = await runImport(ctx, importer.spec, source, importer.handler);
