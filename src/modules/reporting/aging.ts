@@ -394,8 +394,8 @@ function decodeGroups(
 }
 
 /**
- * The customer at the middle of the tenant's customers in id order (the two halves of an aging run
- * side by side); null when there are fewer than two.
+ * The customer at the middle of the tenant's customers in id order, where the two halves of an aging
+ * run split (the ids below it, and it with those above); null when the tenant has none.
  */
 async function medianCustomer(ex: Executor, tenantId: number): Promise<string | null> {
   const r = await sql<{ id: string }>`
