@@ -55,9 +55,7 @@ async function handle(m) {
       return { rows: r.rows, affectedRows: r.affectedRows, fields: r.fields };
     }
     case 'exec': {
-      const on = m.tx === undefined ? pglite : transactions.get(m.tx)?.tx;
-      if (!on) throw new Error(`no open transaction ${m.tx}`);
-      const results = await on.exec(m.sql);
+      const results = await pglite.exec(m.sql);
       return results.map((r) => ({ rows: r.rows, affectedRows: r.affectedRows, fields: r.fields }));
     }
     case 'begin': {

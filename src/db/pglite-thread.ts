@@ -81,7 +81,6 @@ export class ThreadedPGlite {
           rowMode: options?.rowMode ?? 'object',
           tx,
         }),
-      exec: (sql: string) => this.#call<Results[]>({ op: 'exec', sql, tx }),
     };
     let result: T;
     try {
@@ -111,9 +110,9 @@ export interface Results<T = Record<string, unknown>> {
   fields: { name: string; dataTypeID: number }[];
 }
 
+/** What Kysely's dialect calls on a transaction. */
 export interface ThreadTransaction {
   query<T>(sql: string, params?: unknown[], options?: { rowMode?: 'object' | 'array' }): Promise<Results<T>>;
-  exec(sql: string): Promise<Results[]>;
 }
 
 interface Request {
