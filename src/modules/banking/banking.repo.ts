@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../core/context.ts';
-import type { LocalDate } from '../../core/local-date.ts';
 import type { BankTransactionsTable } from '../../db/schema.ts';
 
 /** SQL of the banking module: bank accounts, statements, transactions, receipts to return. */
@@ -165,15 +164,15 @@ export async function findReturnCandidates(
   return query.execute();
 }
 
-/** The receipt's applications that are in force (not reversals, not reversed), with their dates. */
-export async function activeApplications(
+/** The receipt's applications that are in force (not reversals, not reversed). */
+export async function activeApplicationIds(
   ex: Executor,
   tenantId: number,
   receiptId: string,
-): Promise<{ id: string; appliedDate: LocalDate }[]> {
+): Promise<string[]> {
   const rows = await ex
     .selectFrom('applications as a')
-    .select(['a.id', 'a.applied_date'])
+    .select('a.id')
     .where('a.tenant_id', '=', tenantId)
     .where('a.receipt_id', '=', receiptId)
     .where('a.reversal_of', 'is', null)
@@ -189,5 +188,5 @@ export async function activeApplications(
     )
     .orderBy('a.id')
     .execute();
-  return rows.map((r) => ({ id: r.id, appliedDate: r.applied_date as LocalDate }));
+  return rows.map((r) => r.id);
 }

@@ -6,7 +6,7 @@ import type { ServiceContext } from '../../core/context.ts';
 import { type CurrencyCode, isCurrencyCode } from '../../core/currency.ts';
 import type { InputIssue } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
-import { isLocalDate, type LocalDate, maxDate } from '../../core/local-date.ts';
+import { isLocalDate, type LocalDate } from '../../core/local-date.ts';
 import { formatAmount, parseAmount } from '../../core/money.ts';
 import { withDbErrors } from '../../db/db-errors.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -37,7 +37,7 @@ import { createProgressBar } from '../tabular/index.ts';
 import { findEntities } from '../tenancy/index.ts';
 import { bankingError } from './banking.errors.ts';
 import {
-  activeApplications,
+  activeApplicationIds,
   type BankTransactionRow,
   findBankAccount,
   findReturnCandidates,
@@ -515,22 +515,20 @@ export async function importBankFile(
           }
           const receipt = candidates[0] as (typeof candidates)[number];
           const reason = entry.return_reason ?? (entry.reversal ? 'reversal' : null);
-          const active = await activeApplications(tx, tenantId, receipt.id);
-          const applicationIds = active.map((a) => a.id);
+          const applicationIds = await activeApplicationIds(tx, tenantId, receipt.id);
           // The bank's date, unless the cash was applied after it (the return arrived before the
-          // application was made): the reversal and the return are then posted on the latest
-          // application's date, so that no day in between shows the cash both applied and gone.
-          // The receipt keeps the bank's date as its `returned_on`.
-          const postedOn = active.reduce(
-            (latest, a) => maxDate(latest, a.appliedDate),
-            row.booking_date as LocalDate,
-          );
+          // application was made): the reversal then goes on the latest application's date, and the
+          // return with it, so that no day in between shows the cash both applied and gone. The
+          // receipt keeps the bank's date as its `returned_on`.
+          let postedOn = row.booking_date as LocalDate;
           if (applicationIds.length > 0) {
-            await receivables.reverseApplications(tx, {
+            const reversal = await receivables.reverseApplications(tx, {
               applicationIds,
               date: postedOn,
+              notBeforeRows: true,
               reason: `receipt ${receipt.reference} returned by the bank${reason ? ` (${reason})` : ''}`,
             });
+            postedOn = reversal.date;
             result.returns.applicationsReversed += applicationIds.length;
           }
           await ledger.post(tx, [
