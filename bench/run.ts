@@ -133,6 +133,9 @@ async function importInto(
 ): Promise<void> {
   const env = { ARBOR_TODAY: TODAY, ARBOR_USER: 'bench' };
   const arbor = join(root, 'bin', 'arbor.js');
+  // Whatever the previous engine's run left to write back to disk is written now, not while this
+  // import is timed (the PGlite run before a server's leaves gigabytes of dirty pages).
+  execFileSync('sync');
   await run('node', [arbor, '--db', target, 'init'], env);
   await run('node', [arbor, '--db', target, 'import', 'customers', files.customers], env);
   console.error(`[${engine}] importing ${invoices.toLocaleString('en-US')} invoices…`);

@@ -86,7 +86,25 @@ describe('insertColumns on the engine it runs on (COPY on a server, INSERT on PG
               ),
             ),
             fc.option(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })),
-            fc.option(fc.constantFrom('2026-01-31', '1999-12-31')),
+            fc.option(
+              fc.oneof(
+                fc.constantFrom(
+                  '2026-01-31',
+                  '1999-12-31',
+                  '2000-01-01',
+                  '2024-02-29',
+                  '2000-02-29',
+                  '1900-03-01',
+                ),
+                fc
+                  .date({
+                    min: new Date('0100-01-01T00:00:00Z'),
+                    max: new Date('9999-12-31T00:00:00Z'),
+                    noInvalidDate: true,
+                  })
+                  .map((d) => d.toISOString().slice(0, 10)),
+              ),
+            ),
           ),
           { minLength: 1, maxLength: 30 },
         ),
@@ -115,6 +133,60 @@ describe('insertColumns on the engine it runs on (COPY on a server, INSERT on PG
       ),
       { numRuns: 60 },
     );
+  });
+
+  it("sends rows in COPY's binary form when every value has one, and as text otherwise, with the same result", async () => {
+    const all = [
+      { name: 'n', type: 'integer' },
+      { name: 'j', type: 'jsonb' },
+      { name: 'ok', type: 'boolean' },
+    ] as const;
+    const binary = prepareInsert(
+      'bulk_other',
+      all,
+      [
+        [1, 2],
+        [{ a: 'é\t"' }, null],
+        [true, false],
+      ],
+      {
+        engine: 'postgres',
+      },
+    );
+    // A number in a text column, a numeric column: no binary form here, so the rows go as text.
+    const asText = prepareInsert('bulk_probe', columns, [[1], [42], [1n], ['2026-01-31']], {
+      engine: 'postgres',
+    });
+    const numeric = prepareInsert('t', [{ name: 'x', type: 'numeric' }], [['1.5']], { engine: 'postgres' });
+    const impossible = prepareInsert('t', [{ name: 'd', type: 'date' }], [['2023-02-29']], {
+      engine: 'postgres',
+    });
+    const statements = [binary, asText, numeric, impossible].map((p) =>
+      p.write.kind === 'copy' ? p.write.statement.endsWith('with (format binary)') : null,
+    );
+    expect(statements).toEqual([true, false, false, false]);
+    if (t.database.kind !== 'postgres') return;
+    await sql`truncate bulk_other`.execute(t.database.db);
+    await sql`truncate bulk_probe`.execute(t.database.db);
+    await runInserts(t.database.db, [binary, asText]);
+    const other = await sql<{
+      n: number;
+      j: unknown;
+      ok: boolean;
+    }>`select * from bulk_other order by n`.execute(t.database.db);
+    expect(other.rows).toEqual([
+      { n: 1, j: { a: 'é\t"' }, ok: true },
+      { n: 2, j: null, ok: false },
+    ]);
+    const probe = await sql<{ s: string }>`select s from bulk_probe`.execute(t.database.db);
+    expect(probe.rows).toEqual([{ s: '42' }]);
+    // The server still refuses a date that does not exist, sent as text.
+    await expect(
+      runInserts(t.database.db, [
+        prepareInsert('bulk_probe', [{ name: 'd', type: 'date' }], [['2023-02-29']], { engine: 'postgres' }),
+      ]),
+    ).rejects.toThrow(/date/);
+    await sql`truncate bulk_other`.execute(t.database.db);
   });
 
   it('writes several tables in one run, in order, inside the transaction; a failing one undoes all', async () => {

@@ -10,6 +10,7 @@ import { auditLanes } from './2026-11-30-10-audit-lanes.ts';
 import { listFilterIndexes } from './2026-11-30-13-list-filter-indexes.ts';
 import { documentsInline } from './2026-11-30-14-documents-inline.ts';
 import { suggestionLookups } from './2026-12-01-15-suggestion-lookups.ts';
+import { cheaperItemKeys } from './2026-12-01-16-cheaper-item-keys.ts';
 
 /** Every migration, in order. Names are date-prefixed and never change once released. */
 export const MIGRATIONS: readonly { name: string; sql: string }[] = [
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   { name: '2026-11-30-13-list-filter-indexes', sql: listFilterIndexes },
   { name: '2026-11-30-14-documents-inline', sql: documentsInline },
   { name: '2026-12-01-15-suggestion-lookups', sql: suggestionLookups },
+  { name: '2026-12-01-16-cheaper-item-keys', sql: cheaperItemKeys },
 ];

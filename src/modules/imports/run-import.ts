@@ -19,7 +19,9 @@ const ANALYZE_AFTER_ROWS = 10_000;
 /** One statement each: VACUUM cannot run inside a multi-statement script. */
 const ANALYZE_TABLES: Record<ImportKind, readonly string[]> = {
   entities: ['analyze entities'],
-  customers: ['analyze customers', 'analyze customer_bank_accounts', 'analyze contacts'],
+  // Vacuuming customers sets the visibility map, so the checks of the items posted next find each
+  // customer in its key alone, without reading the row (1M-invoice import on the server: −0.8 s).
+  customers: ['vacuum (analyze) customers', 'analyze customer_bank_accounts', 'analyze contacts'],
   parties: ['analyze parties', 'analyze party_relationships'],
   // Vacuuming items sets the visibility map, so aging can read the open-items index alone.
   invoices: [
@@ -181,7 +183,17 @@ async function importSource(
     // Large imports change the tables' statistics a lot; the embedded engine has no autovacuum to
     // notice, and a stale plan can turn a 300 ms aging into seconds.
     if (outcome.rows >= ANALYZE_AFTER_ROWS) {
-      for (const statement of ANALYZE_TABLES[spec.kind]) await ctx.database.exec(statement);
+      const [first, ...rest] = ANALYZE_TABLES[spec.kind];
+      const runRest = async () => {
+        for (const statement of rest) await ctx.database.exec(statement);
+      };
+      // A server runs the first (the largest: a vacuum) on a connection of its own beside the rest.
+      if (ctx.database.kind === 'postgres' && first !== undefined)
+        await Promise.all([ctx.database.exec(first), runRest()]);
+      else {
+        if (first !== undefined) await ctx.database.exec(first);
+        await runRest();
+      }
     }
     return { importId, kind: spec.kind, file: source.file, ...outcome };
   } catch (e) {

@@ -34,6 +34,16 @@ export const INVOICES_SPEC: ImportSpec = {
 };
 
 const CHUNK = 10000;
+/**
+ * Rows per chunk written to a PostgreSQL server: larger chunks name each customer fewer times over
+ * (the statement-level checks look each distinct customer up once per statement), and the server's
+ * backend is what bounds the import. 1M-invoice import, three runs each: backend CPU 15.7–15.9 s
+ * against 16.7–17.2 s with 10,000, peak memory 620 MB against 470 MB. The embedded engine keeps
+ * 10,000: its import runs closer to the 1 GB memory target.
+ */
+const SERVER_CHUNK = 40000;
+/** The first chunk: small, so the database starts writing while the rest of the file is read. */
+const FIRST_CHUNK = 2500;
 
 interface CreditLink {
   line: number;
@@ -209,10 +219,15 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
     await previous;
   }
 
+  const maxChunk = ctx.database.kind === 'postgres' ? SERVER_CHUNK : CHUNK;
+  let chunkRows = Math.min(FIRST_CHUNK, maxChunk);
   for await (const row of args.rows) {
     rows++;
     chunk.push(row);
-    if (chunk.length >= CHUNK) await flush();
+    if (chunk.length >= chunkRows) {
+      await flush();
+      chunkRows = Math.min(chunkRows * 2, maxChunk);
+    }
   }
   await flush();
   await writing;

@@ -114,6 +114,53 @@ describe('ledger', () => {
         values (${t.ctx.tenantId}, 'itm_x', ${entityId}, 'cus_nobody', 'invoice', 'NOBODY-1', '2026-06-01', '2026-07-01',
           'USD', 100, 100, ${e.id})`.execute(t.database.db),
     ).rejects.toThrow(/unknown customer cus_nobody/);
+    await expect(
+      sql`insert into items (tenant_id, id, entity_id, customer_id, type, number, issue_date, due_date, currency,
+          amount_minor, open_minor, journal_entry_id)
+        values (${t.ctx.tenantId}, 'itm_y', 'ent_nowhere', 'cus_nobody', 'invoice', 'NOWHERE-1', '2026-06-01', '2026-07-01',
+          'USD', 100, 100, ${e.id})`.execute(t.database.db),
+    ).rejects.toThrow(/unknown customer cus_nobody or entity ent_nowhere/);
+  });
+
+  it('finds the one unknown customer among the thousands of customers a statement names', async () => {
+    const ledger = createLedgerService(t.ctx);
+    const e = entry('2026-06-07', 10n);
+    await ledger.post(t.database.db, [e]);
+    const customers = Array.from({ length: 1500 }, () => newId('customer'));
+    await t.database.db
+      .insertInto('customers')
+      .values(
+        customers.map((id, i) => ({
+          tenant_id: t.ctx.tenantId,
+          id,
+          account_number: `BULK${i}`,
+          name: `Bulk ${i}`,
+          entity_id: entityId,
+          currency: 'USD' as CurrencyCode,
+          terms: 'NET30',
+          customer_type: 'business' as const,
+        })),
+      )
+      .execute();
+    // 1,500 items of known customers but one.
+    const named = customers.map((id, i) => (i === 700 ? 'cus_unknown_among_many' : id));
+    const insert = (ids: readonly string[], prefix: string) =>
+      sql`insert into items (tenant_id, id, entity_id, customer_id, type, number, issue_date, due_date, currency,
+          amount_minor, open_minor, journal_entry_id)
+        select ${t.ctx.tenantId}, ${prefix} || n, ${entityId}, c, 'invoice', ${prefix} || n, '2026-06-07', '2026-07-07',
+          'USD', 1, 1, ${e.id}
+        from unnest(${ids}::text[]) with ordinality as u(c, n)`.execute(t.database.db);
+    await expect(insert(named, 'itm_bulk_bad_')).rejects.toThrow(/unknown customer cus_unknown_among_many/);
+    // The same statement with every customer known is accepted (the items alone: this test is about
+    // the check, not the postings that would go with them).
+    await insert(customers, 'itm_bulk_ok_');
+    const n = await t.database.db
+      .selectFrom('items')
+      .select((q) => q.fn.countAll<string>().as('n'))
+      .where('tenant_id', '=', t.ctx.tenantId)
+      .where('id', 'like', 'itm_bulk_%')
+      .executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(1500);
   });
 
   it('corrects by reversal, once', async () => {
