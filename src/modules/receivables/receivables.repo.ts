@@ -176,8 +176,9 @@ export function prepareNewItemsInsert(
 /**
  * Of `numbers`, those already taken by an item of the tenant. Numbers of one batch usually sit
  * together (a run of new invoice numbers), so the taken ones are first looked for between the
- * batch's smallest and largest number (compared byte by byte, the order of the number's key, which
- * is `text_pattern_ops`: migration 16), one index range scan; only when that range holds many other items is each number looked up on its own.
+ * batch's smallest and largest number (compared byte by byte: the order of the number's key, which
+ * is `text_pattern_ops`, migration 16), one index range scan; only when that range holds many other
+ * items is each number looked up on its own.
  */
 export async function findTakenNumbers(
   ex: Executor,
@@ -189,7 +190,8 @@ export async function findTakenNumbers(
   const cap = 4 * numbers.length;
   const inRange = await sql<{ number: string }>`
     with bounds as materialized (
-      select min(n collate "C") collate "default" as lo, max(n collate "C") collate "default" as hi from unnest(${columnArray(numbers, 'text')}) as n
+      select min(n collate "C") collate "default" as lo, max(n collate "C") collate "default" as hi
+      from unnest(${columnArray(numbers, 'text')}) as n
     )
     select number from items
     where tenant_id = ${tenantId}

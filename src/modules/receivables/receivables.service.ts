@@ -143,7 +143,7 @@ export function createReceivablesService(
     // The items go in the drafts' order, not their entries': an import's drafts come in file order,
     // with ids made in that order (and numbers often ascending), so each insert lands at the right
     // end of the items' id and number keys, where PostgreSQL appends without descending the tree
-    // (1M-invoice import on the server: 22.6 s → see docs/benchmarks.md).
+    // (1M-invoice import on the server: about 22.5 → 21.0 s; docs/benchmarks.md).
     return {
       drafts,
       posting: await ledger.prepare(ex, entries),
