@@ -20,7 +20,8 @@ const ANALYZE_AFTER_ROWS = 10_000;
 const ANALYZE_TABLES: Record<ImportKind, readonly string[]> = {
   entities: ['analyze entities'],
   // Vacuuming customers sets the visibility map, so the checks of the items posted next find each
-  // customer in its key alone, without reading the row (1M-invoice import on the server: −0.8 s).
+  // customer in its key alone, without reading the row (on the server, the check of a statement of
+  // 10,000 items naming about 9,000 customers: 25.6 ms before, 18.2 ms after; EXPLAIN ANALYZE).
   customers: ['vacuum (analyze) customers', 'analyze customer_bank_accounts', 'analyze contacts'],
   parties: ['analyze parties', 'analyze party_relationships'],
   // Vacuuming items sets the visibility map, so aging can read the open-items index alone.
