@@ -42,11 +42,6 @@ const CHUNK = 10000;
  * 10,000: its import runs closer to the 1 GB memory target.
  */
 const SERVER_CHUNK = 40000;
-/**
- * The first chunk: small, so the database starts writing early; each next one is twice the last, up
- * to the largest (no gain measured apart from the larger chunks themselves).
- */
-const FIRST_CHUNK = 2500;
 
 interface CreditLink {
   line: number;
@@ -222,15 +217,11 @@ export async function importInvoices(args: ImportHandlerArgs): Promise<ImportOut
     await previous;
   }
 
-  const maxChunk = ctx.database.kind === 'postgres' ? SERVER_CHUNK : CHUNK;
-  let chunkRows = Math.min(FIRST_CHUNK, maxChunk);
+  const chunkRows = ctx.database.kind === 'postgres' ? SERVER_CHUNK : CHUNK;
   for await (const row of args.rows) {
     rows++;
     chunk.push(row);
-    if (chunk.length >= chunkRows) {
-      await flush();
-      chunkRows = Math.min(chunkRows * 2, maxChunk);
-    }
+    if (chunk.length >= chunkRows) await flush();
   }
   await flush();
   await writing;
