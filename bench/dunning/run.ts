@@ -119,6 +119,14 @@ async function main() {
       .select((s) => [s.fn.countAll<number>().as('n'), s.fn.sum<string>('size_bytes').as('bytes')])
       .where('tenant_id', '=', tenantId)
       .executeTakeFirstOrThrow();
+    // What was stored is what was rendered: a PDF whose digest is the one recorded beside it.
+    const damaged = await sql<{ n: number }>`select count(*)::integer as n from documents
+      where tenant_id = ${tenantId}
+        and (encode(sha256(content), 'hex') <> sha256 or substring(content from 1 for 5) <> '%PDF-'::bytea)`.execute(
+      db,
+    );
+    if ((damaged.rows[0]?.n ?? 0) > 0)
+      throw new Error(`${damaged.rows[0]?.n} stored documents are not the PDFs rendered (digest or header differs)`);
     console.error('next day’s run…');
     const nextDay = addDays(TODAY, 1);
     const second = await runDunning({ ...ctx, clock: fixedClock(nextDay) }, { runDate: nextDay });

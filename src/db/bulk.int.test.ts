@@ -162,7 +162,7 @@ describe('insertColumns on the engine it runs on (COPY on a server, INSERT on PG
       engine: 'postgres',
     });
     const statements = [binary, asText, numeric, impossible].map((p) =>
-      p.write.kind === 'copy' ? p.write.statement.endsWith('with (format binary)') : null,
+      p.write.kind === 'copy' ? p.write.binary !== null : null,
     );
     expect(statements).toEqual([true, false, false, false]);
     if (t.database.kind !== 'postgres') return;
@@ -187,6 +187,68 @@ describe('insertColumns on the engine it runs on (COPY on a server, INSERT on PG
       ]),
     ).rejects.toThrow(/date/);
     await sql`truncate bulk_other`.execute(t.database.db);
+  });
+
+  it('sends text, not binary, to columns not of the declared type: array, bytea and timestamp literals, a bigint declared integer', async () => {
+    // Values in COPY's text form for columns declared `text` are a server-only path (the dunning
+    // run's writeRows); on PGlite those rows go by an ordinary INSERT of typed values.
+    if (t.database.kind !== 'postgres') return;
+    await t.database.exec(
+      'create table if not exists bulk_typed (n bigint, tags text[], content bytea, at timestamptz, note text)',
+    );
+    await sql`truncate bulk_typed`.execute(t.database.db);
+    // As the dunning run writes its documents and emails: each value in the text form COPY reads.
+    const rows = 250;
+    const data = [
+      Array.from({ length: rows }, (_, i) => i),
+      Array.from({ length: rows }, (_, i) => `{"a${i}@example.com","b\\"c"}`),
+      Array.from({ length: rows }, (_, i) => `\\x25504446${i.toString(16).padStart(4, '0')}`),
+      Array.from({ length: rows }, (_, i) => new Date(Date.UTC(2026, 10, 30, 12, 0, i % 60)).toISOString()),
+      Array.from({ length: rows }, (_, i) => `note ${i}`),
+    ];
+    const prepared = prepareInsert(
+      'bulk_typed',
+      [
+        { name: 'n', type: 'integer' },
+        { name: 'tags', type: 'text' },
+        { name: 'content', type: 'text' },
+        { name: 'at', type: 'text' },
+        { name: 'note', type: 'text' },
+      ],
+      data,
+      { engine: t.database.kind },
+    );
+    // Every value has a binary form as declared; only the catalog says the columns are not text.
+    expect(prepared.write.kind === 'copy' && prepared.write.binary !== null).toBe(true);
+    await runInserts(t.database.db, [prepared]);
+    const back = await sql<{ n: bigint; tags: string[]; content: Uint8Array; at: Date; note: string }>`
+      select n, tags, content, at, note from bulk_typed order by n`.execute(t.database.db);
+    expect(back.rows).toHaveLength(rows);
+    back.rows.forEach((r, i) => {
+      expect(r.n).toBe(BigInt(i));
+      expect(r.tags).toEqual([`a${i}@example.com`, 'b"c']);
+      expect(Buffer.from(r.content).toString('hex')).toBe(`25504446${i.toString(16).padStart(4, '0')}`);
+      expect(new Date(r.at).toISOString()).toBe(data[3]?.[i]);
+      expect(r.note).toBe(`note ${i}`);
+    });
+    // The same rows in a table of exactly the declared types do go in binary form.
+    await t.database.exec('create table if not exists bulk_plain (n integer, note text)');
+    await sql`truncate bulk_plain`.execute(t.database.db);
+    await runInserts(t.database.db, [
+      prepareInsert(
+        'bulk_plain',
+        [
+          { name: 'n', type: 'integer' },
+          { name: 'note', type: 'text' },
+        ],
+        [data[0] ?? [], data[4] ?? []],
+        { engine: t.database.kind },
+      ),
+    ]);
+    const plain = await sql<{ n: number; note: string }>`select n, note from bulk_plain order by n`.execute(
+      t.database.db,
+    );
+    expect(plain.rows.map((r) => r.note)).toEqual(data[4]);
   });
 
   it('writes several tables in one run, in order, inside the transaction; a failing one undoes all', async () => {

@@ -114,8 +114,18 @@ export interface PreparedInsert {
     | { readonly kind: 'insert'; readonly statement: RawBuilder<unknown> }
     | {
         readonly kind: 'copy';
+        readonly columns: readonly BulkColumn[];
+        /** `COPY … FROM STDIN` without a format: the text format. */
         readonly statement: string;
-        readonly payload: Buffer;
+        /**
+         * The rows in COPY's binary format, or null when some value has no binary form here. Sent only
+         * when the table's columns are of the types declared (see binaryTypesMatch): a value encoded
+         * for a `text` column that is in fact an array, bytea or timestamp column would otherwise be
+         * stored as its literal bytes, or refused.
+         */
+        readonly binary: Buffer | null;
+        /** The rows in COPY's text format, which the server reads with each column's own input function. */
+        readonly text: () => Buffer;
         /** The same rows as an INSERT, for a transaction where COPY is refused (row-level security). */
         readonly asInsert: () => PreparedInsert;
       };
@@ -149,14 +159,15 @@ export function prepareInsert(
     const names = columns.map((c) => quoteIdent(c.name)).join(', ');
     // Binary rows when every value has a binary form here: the server then takes each field as it
     // is, instead of splitting lines and parsing text (about a tenth of its work on an import).
-    const binary = copyBinary(columns, data, rows);
     return {
       table,
       rows,
       write: {
         kind: 'copy',
-        statement: `copy ${quoteIdent(table)} (${names}) from stdin${binary ? ' with (format binary)' : ''}`,
-        payload: binary ?? Buffer.from(copyText(data, rows), 'utf8'),
+        columns,
+        statement: `copy ${quoteIdent(table)} (${names}) from stdin`,
+        binary: copyBinary(columns, data, rows),
+        text: () => Buffer.from(copyText(data, rows), 'utf8'),
         asInsert: () => prepareInsert(table, columns, data, {}),
       },
     };
@@ -202,7 +213,14 @@ export async function runInserts(ex: Kysely<DB>, inserts: readonly PreparedInser
     const write = inserts[i]?.write ?? { kind: 'none' };
     if (write.kind === 'copy') {
       const copies: { statement: string; payload: Buffer }[] = [];
-      for (let w = inserts[i]?.write; w?.kind === 'copy'; w = inserts[++i]?.write) copies.push(w);
+      for (let p = inserts[i]; p?.write.kind === 'copy'; p = inserts[++i]) {
+        const w = p.write;
+        copies.push(
+          w.binary && (await binaryTypesMatch(ex, p.table, w.columns))
+            ? { statement: `${w.statement} with (format binary)`, payload: w.binary }
+            : { statement: w.statement, payload: w.text() },
+        );
+      }
       counts.push(...(await copyBatch(ex, copies)));
       continue;
     }
@@ -235,6 +253,36 @@ export async function runInserts(ex: Kysely<DB>, inserts: readonly PreparedInser
     }
   }
   return counts;
+}
+
+/**
+ * Each table's column types as the catalog names them, read once per process: the schema is the
+ * migrations', which a process applies before it writes.
+ */
+const columnTypes = new Map<string, Promise<Map<string, string>>>();
+
+/**
+ * Whether every declared column is of its declared type in the database, so that its binary fields
+ * mean what they were written to mean. A caller that declares `text` for a value it has written as
+ * an array or bytea literal, or as a timestamp, gets the text format, which the server parses.
+ */
+async function binaryTypesMatch(
+  ex: Kysely<DB>,
+  table: string,
+  columns: readonly BulkColumn[],
+): Promise<boolean> {
+  let types = columnTypes.get(table);
+  if (!types) {
+    types = sql<{ name: string; type: string }>`select attname as name, format_type(atttypid, null) as type
+      from pg_attribute where attrelid = to_regclass(${table}) and attnum > 0 and not attisdropped`
+      .execute(ex)
+      .then((r) => new Map(r.rows.map((c) => [c.name, c.type])));
+    // A failed read is not kept: the next statement asks again.
+    types.catch(() => columnTypes.delete(table));
+    columnTypes.set(table, types);
+  }
+  const actual = await types;
+  return columns.every((c) => actual.get(c.name) === c.type);
 }
 
 /** Runs COPYs on the connection of `ex` (so inside its transaction); returns each one's row count. */
