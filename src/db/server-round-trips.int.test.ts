@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/test-database.ts';
 import type { Executor } from '../core/context.ts';
+import { anyText } from './bulk.ts';
 import { beginAsTenant, tenantEntered } from './tenant-begin.ts';
 
 /** The tenant the transaction acts as ('' when none). */
@@ -31,6 +32,44 @@ describe('named prepared statements (server only)', () => {
       await t.close();
     }
   });
+
+  it.skipIf(!onServer)(
+    'leaves a call with a long list unnamed, so that its plan splits the list once',
+    async () => {
+      const t = await createTestDatabase();
+      try {
+        const ids = Array.from({ length: 2000 }, (_, i) => `cus_probe_${i}`);
+        const found = await t.database.db.connection().execute(async (conn) => {
+          const counts: number[] = [];
+          // Seven calls: more than the five after which the server may keep a generic plan.
+          for (let i = 0; i < 7; i++) {
+            const r = await sql<{ n: number }>`select count(*)::integer as n
+            from (select 'cus_probe_' || g as id from generate_series(0, 9999) g) probe_long
+            where id = ${anyText(ids)}`.execute(conn);
+            counts.push(r.rows[0]?.n ?? -1);
+          }
+          const namedCount = async () =>
+            (
+              await sql<{ n: number }>`select count(*)::integer as n from pg_prepared_statements
+                where statement like ${'%probe_long%'} and statement not like ${'%pg_prepared_statements%'}`.execute(
+                conn,
+              )
+            ).rows[0]?.n;
+          const afterLong = await namedCount();
+          // The same text with a short list is named as usual.
+          await sql`select count(*)::integer as n
+            from (select 'cus_probe_' || g as id from generate_series(0, 9999) g) probe_long
+            where id = ${anyText(['cus_probe_1', 'cus_probe_2'])}`.execute(conn);
+          return { counts, afterLong, afterShort: await namedCount() };
+        });
+        expect(found.counts).toEqual([2000, 2000, 2000, 2000, 2000, 2000, 2000]);
+        expect(found.afterLong).toBe(0);
+        expect(found.afterShort).toBe(1);
+      } finally {
+        await t.close();
+      }
+    },
+  );
 
   it.skipIf(!onServer)('leaves queries unnamed in a transaction that set planner settings', async () => {
     const t = await createTestDatabase();
