@@ -28,6 +28,8 @@ function scopeFilter(tenantId: number, column: RawBuilder<unknown>, scope: Custo
 /**
  * An account's payment behaviour as of a day (risk-model.ts, Behaviour): settled invoices from the
  * applications dated on or before it, plus open invoices already more than `lateAfterDays` past due.
+ * An application row of an item names the item's customer (applyBatches refuses another), so a
+ * scope narrows the applications before they are grouped by item, not only after.
  */
 function behaviourSql(tenantId: number, asOf: LocalDate, settings: RiskSettings, scope: CustomerScope) {
   const late = sql`${settings.lateAfterDays}::int`;
@@ -49,6 +51,7 @@ function behaviourSql(tenantId: number, asOf: LocalDate, settings: RiskSettings,
         from applications
         where tenant_id = ${tenantId} and item_id is not null and kind in ('invoice', 'write_off')
           and applied_date <= ${asOf}::date
+          ${scopeFilter(tenantId, sql.ref('customer_id'), scope)}
         group by item_id
       ) a
       join items i on i.tenant_id = ${tenantId} and i.id = a.item_id
