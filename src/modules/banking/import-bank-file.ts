@@ -9,6 +9,7 @@ import { newId } from '../../core/ids.ts';
 import { isLocalDate, type LocalDate } from '../../core/local-date.ts';
 import { formatAmount, parseAmount } from '../../core/money.ts';
 import { withDbErrors } from '../../db/db-errors.ts';
+import { statisticsKeeper } from '../../db/statistics.ts';
 import { recordAudit } from '../audit/index.ts';
 import {
   type AchEntry,
@@ -227,6 +228,8 @@ export async function importBankFile(
 
         let current: OpenStatement | null = null;
         const newReceiptIds: string[] = [];
+        // Each chunk looks up its references among the transactions written before it.
+        const keepStatistics = statisticsKeeper(tx, 'bank_transactions');
         const orphanAdvices: Remittance[] = [];
         let sequence = 0;
         let format: BankFileFormat = 'csv';
@@ -486,6 +489,7 @@ export async function importBankFile(
           }
           for (const r of returns) await bookReturn(st, r);
           await insertBankTransactions(tx, tenantId, rows);
+          await keepStatistics(rows.length);
         };
 
         const bookReturn = async (
