@@ -126,7 +126,9 @@ async function main() {
       db,
     );
     if ((damaged.rows[0]?.n ?? 0) > 0)
-      throw new Error(`${damaged.rows[0]?.n} stored documents are not the PDFs rendered (digest or header differs)`);
+      throw new Error(
+        `${damaged.rows[0]?.n} stored documents are not the PDFs rendered (digest or header differs)`,
+      );
     console.error('next day’s run…');
     const nextDay = addDays(TODAY, 1);
     const second = await runDunning({ ...ctx, clock: fixedClock(nextDay) }, { runDate: nextDay });
