@@ -127,8 +127,8 @@ export async function scoreAccounts(
       // Per-customer aggregates over a million items sort and hash in memory rather than on disk
       // (the aging does the same); `set local` ends with this transaction. No parallel workers: on
       // the benchmark's two cores they slowed the account facts down (each worker built its own
-      // hash of the applications): 50,000 accounts 3.4 → 2.8 s, one collector's 1.2 → 0.6 s, in
-      // psql on the bench:worklist database.
+      // hash of the applications): 50,000 accounts 3.4 → 2.8–3.1 s, one collector's 1.2 →
+      // 0.6–0.9 s, in psql on the bench:worklist database.
       await sql`set local work_mem = '256MB'`.execute(tx);
       await sql`set local max_parallel_workers_per_gather = 0`.execute(tx);
       const model = await loadRiskModel(tx, ctx.tenantId);
