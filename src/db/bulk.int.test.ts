@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
-import { insertColumns, insertMany, preparedStatement, prepareInsert, runInserts } from './bulk.ts';
+import {
+  binaryTypesMatch,
+  insertColumns,
+  insertMany,
+  preparedStatement,
+  prepareInsert,
+  runInserts,
+} from './bulk.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -249,6 +256,44 @@ describe('insertColumns on the engine it runs on (COPY on a server, INSERT on PG
       t.database.db,
     );
     expect(plain.rows.map((r) => r.note)).toEqual(data[4]);
+  });
+
+  it('sends binary to char(n) and varchar columns declared text (the currencies), which apply their length', async () => {
+    if (t.database.kind !== 'postgres') return;
+    await t.database.exec(
+      'create table if not exists bulk_chars (n integer, currency char(3), code varchar(5), tags text[])',
+    );
+    await sql`truncate bulk_chars`.execute(t.database.db);
+    const db = t.database.db;
+    const text = (name: string) => ({ name, type: 'text' as const });
+    expect(
+      await binaryTypesMatch(db, 'bulk_chars', [
+        { name: 'n', type: 'integer' },
+        text('currency'),
+        text('code'),
+      ]),
+    ).toBe(true);
+    // An array is not: its binary form is not a string's bytes.
+    expect(await binaryTypesMatch(db, 'bulk_chars', [text('currency'), text('tags')])).toBe(false);
+    const rows = (currencies: string[], codes: string[]) =>
+      prepareInsert(
+        'bulk_chars',
+        [{ name: 'n', type: 'integer' }, text('currency'), text('code')],
+        [currencies.map((_, i) => i), currencies, codes],
+        { engine: t.database.kind },
+      );
+    await runInserts(db, [rows(['USD', 'EU'], ['A', 'BCDE'])]);
+    const back = await sql<{
+      currency: string;
+      code: string;
+    }>`select currency, code from bulk_chars order by n`.execute(db);
+    // char(3) pads as its text input does.
+    expect(back.rows).toEqual([
+      { currency: 'USD', code: 'A' },
+      { currency: 'EU ', code: 'BCDE' },
+    ]);
+    await expect(runInserts(db, [rows(['USDX'], ['A'])])).rejects.toThrow(/too long/);
+    await expect(runInserts(db, [rows(['USD'], ['ABCDEF'])])).rejects.toThrow(/too long/);
   });
 
   it('writes several tables in one run, in order, inside the transaction; a failing one undoes all', async () => {

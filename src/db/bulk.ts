@@ -266,7 +266,7 @@ const columnTypes = new Map<string, Promise<Map<string, string>>>();
  * mean what they were written to mean. A caller that declares `text` for a value it has written as
  * an array or bytea literal, or as a timestamp, gets the text format, which the server parses.
  */
-async function binaryTypesMatch(
+export async function binaryTypesMatch(
   ex: Kysely<DB>,
   table: string,
   columns: readonly BulkColumn[],
@@ -282,8 +282,21 @@ async function binaryTypesMatch(
     columnTypes.set(table, types);
   }
   const actual = await types;
-  return columns.every((c) => actual.get(c.name) === c.type);
+  return columns.every((c) => {
+    const type = actual.get(c.name);
+    return type === c.type || (type !== undefined && BINARY_ALIKE.get(type) === c.type);
+  });
 }
+
+/**
+ * Catalog types whose binary fields are those of another declared type: `character` (the
+ * currencies' `char(3)`) and `character varying` take a string's bytes, as `text` does, and their
+ * receive functions apply the column's length as their text input does.
+ */
+const BINARY_ALIKE = new Map([
+  ['character', 'text'],
+  ['character varying', 'text'],
+]);
 
 /** Runs COPYs on the connection of `ex` (so inside its transaction); returns each one's row count. */
 async function copyBatch(
