@@ -13,6 +13,7 @@ import {
 } from './logic/aging-buckets.ts';
 import { createAmountReader } from './logic/amount-reader.ts';
 import { bucketThresholds } from './logic/bucket-thresholds.ts';
+import { ExactSums } from './logic/exact-sums.ts';
 
 export interface AgingOptions {
   readonly asOf?: LocalDate;
@@ -141,7 +142,10 @@ export async function buildAgingReport(
   // aggregates below run in one node and see the same rows in the same order, so their lists line up.
   // Ids (ours: a prefix and base32, never a comma) and currencies (three letters) need no quoting;
   // names and account numbers go as JSON.
-  const packed = (aggregate: RawBuilder<unknown>) => sql<PackedGroups>`
+  // `range` limits the customers (by id) to those of one part of the report.
+  type Range = (customerCol: RawBuilder<unknown>) => RawBuilder<unknown>;
+  const everyone: Range = () => sql``;
+  const packed = (aggregate: RawBuilder<unknown>, range: Range = everyone) => sql<PackedGroups>`
     select count(*)::int as n,
       string_agg(${packedAmounts}, ' ') as amounts,
       string_agg(a.customer_id, ',') as ids,
@@ -149,16 +153,19 @@ export async function buildAgingReport(
       json_agg(c.account_number)::text as accounts,
       json_agg(c.name)::text as names,
       json_agg(c.parent_id)::text as parents
-    from (${aggregate}) a join customers c on c.tenant_id = ${tenantId} and c.id = a.customer_id`;
+    from (${aggregate}) a join customers c on c.tenant_id = ${tenantId} and c.id = a.customer_id ${range(sql.ref('c.id'))}`;
   type UnappliedRow = { customer_id: string | null; currency: string; unapplied: bigint };
-  const itemGroups = (ex: Executor, range: RawBuilder<unknown>) =>
-    packed(sql`
+  const itemGroups = (ex: Executor, range: Range = everyone) =>
+    packed(
+      sql`
       select customer_id, currency,
         ${groupSums(sql.ref('open_minor'), sql.ref(dateCol), sql.ref('open_minor'))}
       from items
       where tenant_id = ${tenantId} and open_minor <> 0 ${entityId ? sql`and entity_id = ${entityId}` : sql``}
-        ${ofCollector(sql.ref('customer_id'))} ${range}
-      group by customer_id, currency`).execute(ex);
+        ${ofCollector(sql.ref('customer_id'))} ${range(sql.ref('customer_id'))}
+      group by customer_id, currency`,
+      range,
+    ).execute(ex);
   // Open items come in index order (customer, currency, due date): grouping them as they stream
   // beats hashing a million text keys on both engines (docs/benchmarks.md). Compiling the plan with
   // JIT cost the server as much CPU as it saved on the bench's million rows of simple comparisons,
@@ -187,20 +194,26 @@ export async function buildAgingReport(
       }
     }
   };
+  // The totals' money, per currency, summed as the rows are decoded (the unapplied cash as well):
+  // rows the report leaves out are all zeros, so summing before the filter gives the same totals.
+  const sums = new Map<string, ExactSums>();
   const decode = (groups: PackedGroups | undefined) => {
-    if (groups && groups.n > 0) decodeGroups(groups, buckets.length, customers, unappliedOf, rows);
+    if (groups && groups.n > 0) decodeGroups(groups, buckets.length, customers, unappliedOf, sums, rows);
   };
   // Lines carrying an item are AR control lines; the item gives the dates and the side.
-  const ledgerGroups = (ex: Executor, range: RawBuilder<unknown>) =>
-    packed(sql`
+  const ledgerGroups = (ex: Executor, range: Range = everyone) =>
+    packed(
+      sql`
       select i.customer_id, l.currency,
         ${groupSums(sql.ref('l.amount_minor'), sql.ref(`i.${dateCol}`), sql.ref('i.amount_minor'))}
       from journal_lines l
       join items i on i.tenant_id = l.tenant_id and i.id = l.item_id
       where l.tenant_id = ${tenantId} and l.item_id is not null and l.entry_date <= ${asOf}::date
         ${entityId ? sql`and l.entity_id = ${entityId}` : sql``}
-        ${ofCollector(sql.ref('i.customer_id'))} ${range}
-      group by i.customer_id, l.currency`).execute(ex);
+        ${ofCollector(sql.ref('i.customer_id'))} ${range(sql.ref('i.customer_id'))}
+      group by i.customer_id, l.currency`,
+      range,
+    ).execute(ex);
   const receiptsCash = (ex: Executor) =>
     sql<UnappliedRow>`
     select customer_id, currency, -sum(unapplied_minor)::bigint as unapplied
@@ -233,35 +246,50 @@ export async function buildAgingReport(
         if (source === 'open_items') await tuneForItems(on);
       };
       const groupsOf = source === 'open_items' ? itemGroups : ledgerGroups;
-      // The cash first: each group takes its customer's as it is decoded.
-      takeUnapplied((await (source === 'open_items' ? receiptsCash : ledgerCash)(tx)).rows);
-      await tune(tx);
       // The open items, on a server with a pool (the command line, jobs; not a request, which is one
-      // transaction on one connection): the customers are split in two at the median and each half
-      // is aggregated on a connection of its own, both in this transaction's snapshot (exported, as
-      // pg_dump does for its parallel workers). The two cores work at once, and the first half is
-      // decoded here while the server finishes the second (docs/benchmarks.md). Not the rebuild from
-      // the ledger: its plan already runs in parallel workers, and each half would read every line.
-      const split =
-        source === 'open_items' && ctx.database.kind === 'postgres' && !ex.isTransaction
-          ? await medianCustomer(tx, tenantId)
-          : null;
-      if (split === null) {
-        decode((await groupsOf(tx, sql``)).rows[0]);
+      // transaction on one connection): the customers are split in two by id and each half is
+      // aggregated on a connection of its own, both in this transaction's snapshot (exported, as
+      // pg_dump does for its parallel workers), so that the two cores work at once. Each half joins
+      // only its own customers. Four parts, two per connection, so that two are decoded here while
+      // the server aggregates the other two, were slower on the bench's million items (each quarter
+      // took more than half a half's time). Not the rebuild from the ledger: its plan already runs
+      // in parallel workers, and each half would read every line.
+      if (source !== 'open_items' || ctx.database.kind !== 'postgres' || ex.isTransaction) {
+        // The cash first: each group takes its customer's as it is decoded.
+        takeUnapplied((await (source === 'open_items' ? receiptsCash : ledgerCash)(tx)).rows);
+        await tune(tx);
+        decode((await groupsOf(tx)).rows[0]);
         return source;
       }
-      const snapshot = await exportSnapshot(tx);
-      await ex
-        .transaction()
-        .setIsolationLevel('repeatable read')
-        .execute(async (other) => {
-          await sql.raw(`set transaction snapshot '${snapshot}'`).execute(other);
-          await tune(other);
-          await Promise.all([
-            itemGroups(tx, sql`and customer_id < ${split}`).then((r) => decode(r.rows[0])),
-            itemGroups(other, sql`and customer_id >= ${split}`).then((r) => decode(r.rows[0])),
-          ]);
-        });
+      await ex.connection().execute(async (conn) => {
+        // Where the halves split, read on the second connection while this one reads the cash: any
+        // split gives the same report (the parts cover every id), so it need not see the snapshot.
+        const [cash, splits] = await Promise.all([receiptsCash(tx), customerSplits(conn, tenantId, 2)]);
+        takeUnapplied(cash.rows);
+        await tune(tx);
+        if (splits.length === 0) {
+          decode((await groupsOf(tx)).rows[0]);
+          return;
+        }
+        const snapshot = await exportSnapshot(tx);
+        await conn
+          .transaction()
+          .setIsolationLevel('repeatable read')
+          .execute(async (other) => {
+            await sql.raw(`set transaction snapshot '${snapshot}'`).execute(other);
+            await tune(other);
+            const ranges: Range[] = [...splits, null].map((upper, i) => {
+              const lower = i === 0 ? null : splits[i - 1];
+              return (col) =>
+                sql`${lower == null ? sql`` : sql`and ${col} >= ${lower}`} ${upper === null ? sql`` : sql`and ${col} < ${upper}`}`;
+            });
+            await Promise.all(
+              ranges.map((range, i) =>
+                itemGroups(i % 2 === 0 ? tx : other, range).then((r) => decode(r.rows[0])),
+              ),
+            );
+          });
+      });
       return source;
     });
   // Cash of customers with no open items: rows of their own, named once their customers are read.
@@ -278,6 +306,7 @@ export async function buildAgingReport(
     const c = customers.get(row.customerId as string);
     row.accountNumber = c?.accountNumber ?? '?';
     row.name = c?.name ?? '?';
+    sumsOf(sums, row.currency, buckets.length).addBig(buckets.length + 1, row.unapplied);
     rows.push(row);
   }
   // Rows were named and balanced as they were decoded; what is left: the parents' account numbers
@@ -286,7 +315,7 @@ export async function buildAgingReport(
   for (const row of rows) {
     const parentId = customers.get(row.customerId as string)?.parentId;
     if (parentId) row.parentAccountNumber = customers.get(parentId)?.accountNumber ?? null;
-    row.net = row.balance + row.unapplied;
+    row.net = row.unapplied === 0n ? row.balance : row.balance + row.unapplied;
   }
   if (by === 'parent') result = rollUpToParents(result, customers);
   result = result.filter((r) => r.balance !== 0n || r.unapplied !== 0n || r.buckets.some((b) => b !== 0n));
@@ -300,19 +329,22 @@ export async function buildAgingReport(
           : 1,
   );
 
+  // A total per currency that has a row: its money from the sums, its count of customers here.
   const totals = new Map<CurrencyCode, AgingRow>();
   for (const r of result) {
     let t = totals.get(r.currency);
     if (!t) {
       t = emptyRow(null, 'TOTAL', r.currency, buckets.length, 0);
+      const s = sums.get(r.currency);
+      if (s) {
+        for (let i = 0; i < buckets.length; i++) t.buckets[i] = s.value(i);
+        t.credits = s.value(buckets.length);
+        t.balance = t.buckets.reduce((a, b) => a + b, t.credits);
+        t.unapplied = s.value(buckets.length + 1);
+        t.net = t.balance + t.unapplied;
+      }
       totals.set(r.currency, t);
     }
-    const into = t.buckets;
-    for (let i = 0; i < into.length; i++) into[i] = (into[i] as bigint) + (r.buckets[i] as bigint);
-    t.credits += r.credits;
-    t.balance += r.balance;
-    t.unapplied += r.unapplied;
-    t.net += r.net;
     t.customers += r.customers;
   }
   for (const [currency, amount] of unidentified) {
@@ -340,6 +372,7 @@ function decodeGroups(
   bucketCount: number,
   customers: Map<string, CustomerName>,
   unappliedOf: Map<string, { currency: string; unapplied: bigint }[]>,
+  sums: Map<string, ExactSums>,
   out: MutableRow[],
 ): void {
   const ids = (groups.ids ?? '').split(',');
@@ -351,27 +384,45 @@ function decodeGroups(
     throw new Error(`aging: ${groups.n} groups but ${ids.length} ids, ${currencyText.length / 3} currencies`);
   const amounts = createAmountReader(groups.amounts ?? '');
   const withCash = unappliedOf.size > 0;
+  let sumsCurrency = '';
+  let into: ExactSums | undefined;
   for (let g = 0; g < groups.n; g++) {
     const customerId = ids[g] as string;
     const accountNumber = accounts[g] as string;
     const name = names[g] as string;
     customers.set(customerId, { accountNumber, name, parentId: parents[g] ?? null });
     const currency = currencyText.slice(3 * g, 3 * g + 3) as CurrencyCode;
-    const bucketAmounts = new Array<bigint>(bucketCount);
-    let balance = 0n;
-    for (let i = 0; i < bucketCount; i++) {
-      const amount = amounts.next();
-      bucketAmounts[i] = amount;
-      balance += amount;
+    if (currency !== sumsCurrency || into === undefined) {
+      sumsCurrency = currency;
+      into = sumsOf(sums, currency, bucketCount);
     }
-    const credits = amounts.next();
-    balance += credits;
+    // The balance is summed as a double while every amount is one (seven amounts below 10^15 each:
+    // exact), and the long ones as bigints.
+    const bucketAmounts = new Array<bigint>(bucketCount);
+    let credits = 0n;
+    let small = 0;
+    let big = 0n;
+    for (let i = 0; i <= bucketCount; i++) {
+      const amount = amounts.next();
+      if (i < bucketCount) bucketAmounts[i] = amount;
+      else credits = amount;
+      const exact = amounts.last;
+      if (!Number.isNaN(exact)) {
+        small += exact;
+        into.add(i, exact);
+      } else {
+        big += amount;
+        into.addBig(i, amount);
+      }
+    }
+    const balance = big === 0n ? BigInt(small) : big + BigInt(small);
     let unapplied = 0n;
     if (withCash) {
       const cash = unappliedOf.get(customerId);
       const at = cash ? cash.findIndex((u) => u.currency === currency) : -1;
       if (cash && at >= 0) {
         unapplied = (cash[at] as { unapplied: bigint }).unapplied;
+        into.addBig(bucketCount + 1, unapplied);
         cash.splice(at, 1);
         if (cash.length === 0) unappliedOf.delete(customerId);
       }
@@ -393,16 +444,29 @@ function decodeGroups(
   amounts.end();
 }
 
+/** The sums of a currency's totals: one lane per bucket, then the credits, then the unapplied cash. */
+function sumsOf(sums: Map<string, ExactSums>, currency: string, bucketCount: number): ExactSums {
+  let s = sums.get(currency);
+  if (!s) {
+    s = new ExactSums(bucketCount + 2);
+    sums.set(currency, s);
+  }
+  return s;
+}
+
 /**
- * The customer at the middle of the tenant's customers in id order, where the two halves of an aging
- * run split (the ids below it, and it with those above); null when the tenant has none.
+ * The customer ids that split the tenant's customers into `parts` parts of about the same size, in id
+ * order (a part takes the ids from one split, inclusive, to the next); none when there are too few
+ * customers to split.
  */
-async function medianCustomer(ex: Executor, tenantId: number): Promise<string | null> {
-  const r = await sql<{ id: string }>`
-    select id from customers where tenant_id = ${tenantId} order by id
-    offset (select count(*) / 2 from customers where tenant_id = ${tenantId}) limit 1`.execute(ex);
-  const id = r.rows[0]?.id;
-  return id === undefined ? null : id;
+async function customerSplits(ex: Executor, tenantId: number, parts: number): Promise<string[]> {
+  const r = await sql<{ id: string | null }>`
+    select (select id from customers where tenant_id = ${tenantId} order by id offset n.n * k / ${parts} limit 1) as id
+    from (select count(*) as n from customers where tenant_id = ${tenantId}) n, generate_series(1, ${parts - 1}) k
+    where n.n >= ${parts} order by k`.execute(ex);
+  const ids = r.rows.map((row) => row.id).filter((id): id is string => id !== null);
+  // Distinct and rising, or no split at all.
+  return ids.every((id, i) => i === 0 || id > (ids[i - 1] as string)) ? ids : [];
 }
 
 /** The transaction's snapshot, for another connection to read the same data (`set transaction snapshot`). */

@@ -23,6 +23,42 @@ afterAll(() => t.close());
 
 const row = (r: AgingReport, account: string) => r.rows.find((x) => x.accountNumber === account);
 
+/** The totals are the sums of the rows, per currency (and the unidentified cash, which has no row). */
+function expectTotalsOfRows(r: AgingReport): void {
+  const sums = new Map<
+    string,
+    { buckets: bigint[]; credits: bigint; balance: bigint; unapplied: bigint; net: bigint; customers: number }
+  >();
+  for (const x of r.rows) {
+    const s = sums.get(x.currency) ?? {
+      buckets: x.buckets.map(() => 0n),
+      credits: 0n,
+      balance: 0n,
+      unapplied: 0n,
+      net: 0n,
+      customers: 0,
+    };
+    x.buckets.forEach((b, i) => {
+      s.buckets[i] = (s.buckets[i] as bigint) + b;
+    });
+    s.credits += x.credits;
+    s.balance += x.balance;
+    s.unapplied += x.unapplied;
+    s.net += x.net;
+    s.customers += x.customers;
+    sums.set(x.currency, s);
+  }
+  for (const [currency, amount] of r.unidentified) {
+    const s = sums.get(currency);
+    if (s) {
+      s.unapplied += amount;
+      s.net += amount;
+    }
+  }
+  expect(r.totals.size).toBe(new Set([...sums.keys(), ...r.unidentified.keys()]).size);
+  for (const [currency, s] of sums) expect(r.totals.get(currency as never)).toMatchObject(s);
+}
+
 describe('aging', () => {
   it('ages the small portfolio as its README says', async () => {
     const r = await buildAgingReport(t.ctx);
@@ -226,6 +262,7 @@ describe('aging against its definition', () => {
       );
       expect(got).toEqual(expected);
       expect(expected.size).toBeGreaterThan(1);
+      expectTotalsOfRows(report);
     }
   });
 });
@@ -346,8 +383,15 @@ describe('aging of cash without open items', () => {
       ['USD', 120000n, -70000n],
     ]);
     expect(r.totals.get('EUR' as never)).toMatchObject({ unapplied: -2000n, customers: 1 });
+    expectTotalsOfRows(r);
     // The same from the ledger.
     const fromLedger = await buildAgingReport(c.ctx, { fromLedger: true });
     expect(fromLedger.rows).toEqual(r.rows);
+    expect(fromLedger.totals).toEqual(r.totals);
+    // Rolled up by parent: other rows, the same totals but for the count of customers.
+    const byParent = await buildAgingReport(c.ctx, { by: 'parent' });
+    expectTotalsOfRows(byParent);
+    for (const [currency, total] of r.totals)
+      expect({ ...byParent.totals.get(currency), customers: 0 }).toEqual({ ...total, customers: 0 });
   });
 });

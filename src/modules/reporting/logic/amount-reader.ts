@@ -6,6 +6,11 @@
  */
 export interface AmountReader {
   next(): bigint;
+  /**
+   * The amount `next` just returned as a double when it is exact as one (15 digits or fewer), else
+   * NaN: callers sum it as a number without converting the bigint back.
+   */
+  readonly last: number;
   /** Throws unless every amount has been read. */
   end(): void;
 }
@@ -13,7 +18,8 @@ export interface AmountReader {
 export function createAmountReader(text: string): AmountReader {
   const length = text.length;
   let at = 0;
-  return {
+  const reader = {
+    last: Number.NaN,
     next() {
       if (at >= length) throw new Error('amounts: read past the last one');
       const start = at;
@@ -28,11 +34,21 @@ export function createAmountReader(text: string): AmountReader {
       }
       const end = at++;
       if (end === start + (negative ? 1 : 0)) throw new Error(`amounts: empty at ${start}`);
-      if (end - start > 15) return BigInt(text.slice(start, end));
-      return value === 0 ? 0n : BigInt(negative ? -value : value);
+      if (end - start > 15) {
+        reader.last = Number.NaN;
+        return BigInt(text.slice(start, end));
+      }
+      if (value === 0) {
+        reader.last = 0;
+        return 0n;
+      }
+      const signed = negative ? -value : value;
+      reader.last = signed;
+      return BigInt(signed);
     },
     end() {
       if (at < length) throw new Error('amounts: more than were read');
     },
   };
+  return reader;
 }
