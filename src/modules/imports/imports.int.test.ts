@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csv, importCsv } from '../../../test/support/import-text.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import { type AppError, formatIssue } from '../../core/errors.ts';
+import { takeTextCopyTables } from '../../db/bulk.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -316,6 +317,32 @@ describe('imports', () => {
       { number: 'H-2', type: 'invoice', open_minor: 0n },
       { number: 'OA-000001', type: 'on_account', open_minor: -5000n },
     ]);
+  });
+});
+
+describe('bulk writes on a server', () => {
+  it("write the imports' rows in COPY's binary form, every table", async () => {
+    takeTextCopyTables();
+    await importCsv(
+      t.ctx,
+      'invoices',
+      csv([
+        'invoice_number,account_number,issue_date,amount,currency',
+        'BIN-1,B1,2026-06-01,500.00,USD',
+        'BIN-2,B1,2026-06-02,300.00,USD',
+      ]),
+    );
+    await importCsv(
+      t.ctx,
+      'history',
+      csv([
+        'receipt_reference,receipt_date,receipt_amount,currency,account_number,invoice_number,kind,applied_amount,reason_code,method',
+        'RBIN,2026-06-10,480.00,USD,B1,BIN-1,invoice,500.00,,wire',
+        'RBIN,2026-06-10,480.00,USD,B1,BIN-1,bank_fee,-20.00,,wire',
+      ]),
+    );
+    // The embedded engine writes by INSERT: nothing goes by COPY there.
+    expect(takeTextCopyTables()).toEqual([]);
   });
 });
 
