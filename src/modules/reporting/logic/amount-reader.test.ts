@@ -32,6 +32,20 @@ describe('amount reader', () => {
     );
   });
 
+  it('gives each amount as a double as well while it is exact as one', () => {
+    fc.assert(
+      fc.property(fc.array(fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), { minLength: 1 }), (xs) => {
+        const r = createAmountReader(xs.map(String).join(' '));
+        for (const x of xs) {
+          expect(r.next()).toBe(x);
+          const digits = String(x < 0n ? -x : x).length + (x < 0n ? 1 : 0);
+          if (digits <= 15) expect(r.last).toBe(Number(x));
+          else expect(r.last).toBeNaN();
+        }
+      }),
+    );
+  });
+
   it('refuses text that is not what the query writes', () => {
     expect(() => readAll('1 2', 3)).toThrow(/past the last/);
     expect(() => readAll('1 2 3', 2)).toThrow(/more than/);
