@@ -396,8 +396,9 @@ function decodeGroups(
       sumsCurrency = currency;
       into = sumsOf(sums, currency, bucketCount);
     }
-    // The balance is summed as a double while every amount is one (seven amounts below 10^15 each:
-    // exact), and the long ones as bigints.
+    // The balance is summed as a double while every amount is one (each below 10^15 < 2^50; the
+    // double part moves into the bigint past 2^52, so no addition rounds, however many buckets),
+    // and the long ones as bigints.
     const bucketAmounts = new Array<bigint>(bucketCount);
     let credits = 0n;
     let small = 0;
@@ -409,6 +410,10 @@ function decodeGroups(
       const exact = amounts.last;
       if (!Number.isNaN(exact)) {
         small += exact;
+        if (small > 2 ** 52 || small < -(2 ** 52)) {
+          big += BigInt(small);
+          small = 0;
+        }
         into.add(i, exact);
       } else {
         big += amount;

@@ -267,6 +267,35 @@ describe('aging against its definition', () => {
   });
 });
 
+describe('aging of very large amounts', () => {
+  let big: TestDatabase;
+  beforeAll(async () => {
+    big = await createTestDatabase({ today: '2026-06-30' as LocalDate });
+    await loadSmallPortfolio(big.ctx);
+  });
+  afterAll(() => big.close());
+
+  it('sums a row of many buckets exactly, past what a double holds', async () => {
+    // Sixteen buckets of one customer, each holding 9,999,999,999,999.99 (and a few C3's other
+    // items): the row's balance is about 1.6 × 10^16 minor units, beyond 2^53, where doubles no
+    // longer count by ones; an odd count of these odd amounts would round there.
+    const amount = '9999999999999.99';
+    const rows = Array.from({ length: 16 }, (_, i) => {
+      const d = new Date(Date.UTC(2026, 5, 30 - 30 * i - 15));
+      return `BIG-${i},C3,${d.toISOString().slice(0, 10)},${amount}`;
+    });
+    await importCsv(big.ctx, 'invoices', csv(['invoice_number,account_number,issue_date,amount', ...rows]));
+    const boundaries = Array.from({ length: 15 }, (_, i) => 30 * (i + 1));
+    const report = await buildAgingReport(big.ctx, { basis: 'issue', boundaries });
+    const c3 = row(report, 'C3');
+    const each = 999999999999999n;
+    expect(c3?.buckets.filter((b) => b >= each)).toHaveLength(16);
+    expect(c3?.balance).toBe(c3?.buckets.reduce((a, b) => a + b, c3.credits));
+    expect((c3?.balance ?? 0n) - 16n * each).toBeLessThan(10n ** 9n); // C3's own small items besides
+    expectTotalsOfRows(report);
+  });
+});
+
 describe('aging while money moves', () => {
   let m: TestDatabase;
   beforeAll(async () => {
