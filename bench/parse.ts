@@ -9,12 +9,12 @@
  *   npm run bench:parse -- [--mb 40] [--runs 3] [--write]
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseSink } from '../src/modules/bank-files/index.ts';
 import { parseBankFile } from '../src/modules/parsing/index.ts';
 import { nachaFile } from '../test/support/nacha-writer.ts';
+import { processorsText } from './machine.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -178,7 +178,7 @@ if (values.write) {
     '',
     `- command: \`npm run bench:parse -- --mb ${values.mb} --runs ${runs} --write\` (bench/parse.ts; files generated deterministically into .bench-data/parse)`,
     `- measured: read from disk, decoded and parsed through the streaming driver into a counting sink; best of ${runs} runs`,
-    `- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; Node ${process.version}; run on ${new Date().toISOString()}`,
+    `- machine: ${processorsText()}; Node ${process.version}; run on ${new Date().toISOString()}`,
     '',
     '| format | file | throughput | target | met |',
     '|---|---|---|---|---|',

@@ -17,7 +17,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -29,6 +29,7 @@ import { checkLedger } from '../src/modules/integrity/index.ts';
 import { buildAgingReport } from '../src/modules/reporting/index.ts';
 import { getTenantId } from '../src/modules/tenancy/index.ts';
 import { writeBenchData } from './generate-data.ts';
+import { processorsText } from './machine.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -313,7 +314,7 @@ async function main() {
     '',
     `- command: \`${command}\``,
     `- data: ${customers.toLocaleString('en-US')} customers, ${invoices.toLocaleString('en-US')} invoices (all open), issue dates over 18 months before ${TODAY}; generator: bench/generate-data.ts`,
-    `- machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB; Node ${process.version}; ${pgVersion} (server defaults); PGlite 0.5 (embedded, data directory on local disk)`,
+    `- machine: ${processorsText()}, ${Math.round(totalmem() / 2 ** 30)} GB; Node ${process.version}; ${pgVersion} (server defaults); PGlite 0.5 (embedded, data directory on local disk)`,
     `- run on: ${new Date().toISOString()}`,
     '',
     '| workload | engine | measured | target | met |',

@@ -58,6 +58,7 @@ import {
   serverAnswers,
   startServeProcess,
 } from '../../test/support/serve-process.ts';
+import { processorsText } from '../machine.ts';
 import { accountNumber, invoiceNumber, receiptReference, writeApiBenchData } from './generate.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -805,7 +806,7 @@ function section(
     `- POST workload: ${POST_CLIENTS} clients, each \`POST /api/receipts/{id}/apply\` of 0.01–0.99 USD of one of ${fmt(RECEIPTS)} receipts to one of ${fmt(TARGET_INVOICES)} invoices, with an Idempotency-Key; network errors and 5xx retried with the same key; 5 % of answered requests sent again and 2 % sent twice at once (each must replay); ${WARMUP} s warm-up, then ${SECONDS} s measured. Token of a \`cash_applier\` user (\`arbor token create\`).`,
     `- list workload: ${LIST_CLIENTS} connections, each reading GET /api/customers, /api/invoices or /api/receipts with a random filter (none, prefix, segment, collector, customer, due before, status) and then up to two more pages by cursor; ${WARMUP} s warm-up, then ${SECONDS} s measured. PostgreSQL: \`ANALYZE\` first (what autovacuum would do after the POST load; this server runs with autovacuum off).`,
     `- server: \`arbor serve\` with ARBOR_DB_POOL=${POOL} (PostgreSQL; PGlite serves one request at a time by design), JSON request logs on (read by the benchmark)`,
-    `- machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB; Node ${process.version}; ${pgText} on the same machine; PGlite 0.5 (embedded, data directory on local disk). **The machine was shared** with other engineers' builds and tests during the run (1/5/15-minute load average ${load.before.map((x) => x.toFixed(1)).join(' / ')} before the run, ${load.after.map((x) => x.toFixed(1)).join(' / ')} after it): the load generator, the server and PostgreSQL compete for the same two cores, so these figures are noisy and on the low side.`,
+    `- machine: ${processorsText()}, ${Math.round(totalmem() / 2 ** 30)} GB; Node ${process.version}; ${pgText} on the same machine; PGlite 0.5 (embedded, data directory on local disk). **The machine was shared** with other engineers' builds and tests during the run (1/5/15-minute load average ${load.before.map((x) => x.toFixed(1)).join(' / ')} before the run, ${load.after.map((x) => x.toFixed(1)).join(' / ')} after it): the load generator, the server and PostgreSQL compete for the same two cores, so these figures are noisy and on the low side.`,
     ...(fsync ? [`- disk: ${fsync} — a bound on commits that must happen one after another`] : []),
     `- run on: ${new Date().toISOString()}`,
     '',

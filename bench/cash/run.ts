@@ -21,13 +21,14 @@
 import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { main } from '../../src/cli/main.ts';
 import { formatMoneyForDisplay } from '../../src/core/money.ts';
+import { processorsText } from '../machine.ts';
 import {
   BANK_FORMATS,
   type BankFormat,
@@ -468,7 +469,6 @@ function sizesLine(r: SeedResult): string {
 }
 
 async function machine(o: Options): Promise<string> {
-  const cpu = cpus();
   let engine = 'PGlite 0.5 (embedded, data directory on local disk)';
   if (o.engine === 'postgres') {
     try {
@@ -481,7 +481,7 @@ async function machine(o: Options): Promise<string> {
       engine = 'PostgreSQL (version unknown)';
     }
   }
-  return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB; Node ${process.version}; ${engine}`;
+  return `${processorsText()}, ${Math.round(totalmem() / 2 ** 30)} GB; Node ${process.version}; ${engine}`;
 }
 
 async function writeSection(file: string, name: string, section: string): Promise<void> {

@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
@@ -25,6 +25,7 @@ import { openDatabase } from '../../src/db/database.ts';
 import { type DunningRunResult, runDunning } from '../../src/modules/dunning/index.ts';
 import { getTenantId } from '../../src/modules/tenancy/index.ts';
 import { writeBenchData } from '../generate-data.ts';
+import { processorsText } from '../machine.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const { values } = parseArgs({
@@ -197,7 +198,7 @@ function writeSection(m: {
     `- command: \`${command}\``,
     `- data: ${fmt(customers)} customers, ${fmt(invoices)} invoices (all open, issue dates over 18 months before ${TODAY}; bench/generate-data.ts)${m.importSeconds === null ? '' : `, imported in ${m.importSeconds.toFixed(0)} s`}`,
     `- documents stored by the first run: ${fmt(m.documents)} PDFs, ${(m.bytes / 2 ** 20).toFixed(0)} MiB`,
-    `- machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB; Node ${process.version}; PostgreSQL server (defaults); load average ${load.toFixed(1)} when the runs started (other work on the same machine slows them)`,
+    `- machine: ${processorsText()}, ${Math.round(totalmem() / 2 ** 30)} GB; Node ${process.version}; PostgreSQL server (defaults); load average ${load.toFixed(1)} when the runs started (other work on the same machine slows them)`,
     `- run on: ${new Date().toISOString()}`,
     '',
     '| workload | measured | target | met | what it did |',

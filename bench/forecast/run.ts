@@ -15,7 +15,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fixedClock } from '../../src/core/clock.ts';
@@ -27,6 +27,7 @@ import { migrateToLatest } from '../../src/db/migrate.ts';
 import { type ForecastBacktest, runForecastBacktest } from '../../src/modules/analytics/index.ts';
 import { DEMO_DEFAULTS, loadDemo } from '../../src/modules/demo/index.ts';
 import { DEFAULT_TENANT, getTenantId, initTenant } from '../../src/modules/tenancy/index.ts';
+import { processorsText } from '../machine.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const { values } = parseArgs({
@@ -100,7 +101,6 @@ async function run(): Promise<number> {
     const all = await runForecastBacktest(ctx, { ...options, includeDeductions: true });
     const allSeconds = (performance.now() - started) / 1000;
     const invoicesOnly = await runForecastBacktest(ctx, { ...options, includeDeductions: false });
-    const cpu = cpus();
     const lines = [
       `<!-- bench:${SECTION}:begin -->`,
       '## Cash forecast backtest (`npm run bench:forecast`)',
@@ -111,7 +111,7 @@ async function run(): Promise<number> {
       `- data: \`arbor demo\` (seed ${values.seed}, ${DEMO_DEFAULTS.customers.toLocaleString('en-US')} customers, ${DEMO_DEFAULTS.months} months to ${today}); history up to each as-of date only`,
       `- as-of dates: ${all.asOfDates.join(', ')} (every ${values.every} weeks over the last ${values.months} months); horizon ${all.weeks} weeks`,
       `- actual: cash received for the items open at the as-of date (applied amounts net of discounts, deductions and fees taken on them), by receipt date`,
-      `- machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB; Node ${process.version}; PGlite 0.5 (embedded); backtest of the whole book took ${allSeconds.toFixed(1)} s`,
+      `- machine: ${processorsText()}, ${Math.round(totalmem() / 2 ** 30)} GB; Node ${process.version}; PGlite 0.5 (embedded); backtest of the whole book took ${allSeconds.toFixed(1)} s`,
       `- run on: ${new Date().toISOString()}`,
       '',
       '### The whole open book (invoices, debit memos and deductions)',

@@ -32,6 +32,7 @@ import { openDatabase } from '../../src/db/database.ts';
 import { getTenantId } from '../../src/modules/tenancy/index.ts';
 import { buildTeamLoad, buildWorklist } from '../../src/modules/worklist/index.ts';
 import { writeBenchData } from '../generate-data.ts';
+import { processorsText } from '../machine.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const { values } = parseArgs({
@@ -352,7 +353,7 @@ async function main(): Promise<void> {
           .map(([k, v]) => `${v.toLocaleString('en-US')} ${k}`)
           .join(', ') || 'from an earlier run (--reuse)'
       }`,
-      `- machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB; Node ${process.version}; ${engine === 'postgres' ? `${pgVersion} (server defaults)` : 'PGlite 0.5'}`,
+      `- machine: ${processorsText()}, ${Math.round(totalmem() / 2 ** 30)} GB; Node ${process.version}; ${engine === 'postgres' ? `${pgVersion} (server defaults)` : 'PGlite 0.5'}`,
       `- run on: ${new Date().toISOString()}; warm process, median of 5 runs (all runs in brackets); 1-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after (the machine is shared: above ${cpus().length}, other work competed for the CPUs)`,
       ...(timings.length > 0 ? [`- loading: ${timings.join(', ')}`] : []),
       '',
