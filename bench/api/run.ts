@@ -26,7 +26,7 @@
  * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it under the load.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -58,7 +58,7 @@ import {
   serverAnswers,
   startServeProcess,
 } from '../../test/support/serve-process.ts';
-import { processorsText } from '../machine.ts';
+import { postgresCpuSeconds, processCpuSeconds, processorsText } from '../machine.ts';
 import { accountNumber, invoiceNumber, receiptReference, writeApiBenchData } from './generate.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -283,22 +283,6 @@ function sampleWaits(target: string) {
   };
 }
 
-/**
- * CPU seconds used so far by a process (user + system), from /proc; null off Linux. With
- * `reapedChildren`, also what its children that have ended used (cutime, cstime: the kernel adds a
- * child's time to its parent's once the parent has reaped it).
- */
-function processCpuSeconds(pid: number | undefined, reapedChildren = false): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    // utime, stime, cutime, cstime, in clock ticks (USER_HZ 100)
-    const own = Number(fields[11]) + Number(fields[12]);
-    return (reapedChildren ? own + Number(fields[13]) + Number(fields[14]) : own) / 100;
-  } catch {
-    return null;
-  }
-}
-
 /** Jiffies of the whole machine: all and idle (incl. iowait), from /proc/stat. */
 function machineTicks(): { all: number; idle: number } | null {
   try {
@@ -336,28 +320,6 @@ interface CpuUse {
 
 const cpuText = (c: CpuUse) =>
   `\`arbor serve\` used ${c.server === null ? '?' : `${Math.round(c.server * 100)} %`} of one core; the machine's ${cpus().length} cores were ${c.machineIdle === null ? '?' : `${Math.round(c.machineIdle * 100)} %`} idle`;
-
-/**
- * CPU seconds of every PostgreSQL server process on this machine, those that have ended included
- * (null when none is visible). A backend that ends between two readings (a pool's connection closed,
- * the wait-state sampler's) takes its time out of the live processes' sum, and a difference of two
- * sums went negative (-35.55 ms per request in a run on 2026-12-01); its time is then in the
- * postmaster's count of its reaped children, which is read too.
- */
-function postgresCpuSeconds(): number | null {
-  let seconds: number | null = null;
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (!readFileSync(`/proc/${d}/comm`, 'utf8').startsWith('postgres')) continue;
-    } catch {
-      continue; // The process ended while being read.
-    }
-    const own = processCpuSeconds(Number(d), true);
-    if (own !== null) seconds = (seconds ?? 0) + own;
-  }
-  return seconds;
-}
 
 /** What one request costs when requests come one at a time: wall time, and CPU per process. */
 interface SerialCost {
