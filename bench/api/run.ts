@@ -335,7 +335,11 @@ async function measureSerial(
   pid: number | undefined,
   engine: 'postgres' | 'pglite',
   f: () => Promise<number>,
+  settle?: () => Promise<void>,
 ): Promise<SerialCost> {
+  // What the phase before left to write (WAL, dirty pages) is written first, so that the server's
+  // background writers' work for it is not counted against these requests.
+  await settle?.();
   const s0 = processCpuSeconds(pid);
   const p0 = engine === 'postgres' ? postgresCpuSeconds() : null;
   const c0 = process.cpuUsage();
@@ -365,37 +369,60 @@ async function serialWorkload(
   receipts: ReceiptRef[],
   engine: 'postgres' | 'pglite',
   pid: number | undefined,
+  target: string,
 ) {
+  const settle =
+    engine === 'postgres'
+      ? async () => {
+          const admin = new pg.Client({ connectionString: target });
+          await admin.connect();
+          try {
+            await admin.query('checkpoint');
+          } finally {
+            await admin.end();
+          }
+        }
+      : undefined;
   const invoices = Array.from({ length: TARGET_INVOICES }, (_, i) => invoiceNumber(i));
   const client = new HttpClient(url, { sockets: 2, token });
   let attempts: ApplyAttempt[] = [];
   try {
     let answered = 0;
-    const post = await measureSerial(pid, engine, async () => {
-      attempts = await runApplyLoad({
-        client,
-        clients: 1,
-        receipts,
-        invoices,
-        amountMinor: requestMinor,
-        stop: () => answered >= SERIAL,
-        repeatShare: 0,
-        doubleShare: 0,
-        seed: 11,
-        onAnswer: () => {
-          answered++;
-        },
-      });
-      return attempts.reduce((n, a) => n + a.sends, 0);
-    });
-    const list = await measureSerial(pid, engine, async () => {
-      for (let i = 0; i < SERIAL; i++) {
-        const path = i % 2 === 0 ? '/api/customers?limit=50' : '/api/customers?segment=mid&limit=50';
-        const a = await client.request('GET', path);
-        if (a.status !== 200) throw new Error(`GET ${path}: ${a.status} ${a.body.slice(0, 200)}`);
-      }
-      return SERIAL;
-    });
+    const post = await measureSerial(
+      pid,
+      engine,
+      async () => {
+        attempts = await runApplyLoad({
+          client,
+          clients: 1,
+          receipts,
+          invoices,
+          amountMinor: requestMinor,
+          stop: () => answered >= SERIAL,
+          repeatShare: 0,
+          doubleShare: 0,
+          seed: 11,
+          onAnswer: () => {
+            answered++;
+          },
+        });
+        return attempts.reduce((n, a) => n + a.sends, 0);
+      },
+      settle,
+    );
+    const list = await measureSerial(
+      pid,
+      engine,
+      async () => {
+        for (let i = 0; i < SERIAL; i++) {
+          const path = i % 2 === 0 ? '/api/customers?limit=50' : '/api/customers?segment=mid&limit=50';
+          const a = await client.request('GET', path);
+          if (a.status !== 200) throw new Error(`GET ${path}: ${a.status} ${a.body.slice(0, 200)}`);
+        }
+        return SERIAL;
+      },
+      settle,
+    );
     return { post, list, attempts };
   } finally {
     client.close();
@@ -635,7 +662,7 @@ async function benchEngine(
     list = { ...listed, waits: (await listWaits?.stop()) ?? null };
     log(`[${engine}] lists: ${fmt(list.perSecond)} requests/s, p99 ${ms(list.all.p99)}`);
     log(`[${engine}] one client: ${fmt(SERIAL)} application POSTs, then ${fmt(SERIAL)} list GETs…`);
-    const one = await serialWorkload(server.url, token, receipts, engine, server.child.pid);
+    const one = await serialWorkload(server.url, token, receipts, engine, server.child.pid, target);
     serial = { post: one.post, list: one.list };
     post = { ...post, attempts: [...post.attempts, ...one.attempts] };
     log(`[${engine}] one client: POST ${serialText(one.post)}; GET ${serialText(one.list)}`);
