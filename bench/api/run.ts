@@ -321,6 +321,17 @@ interface CpuUse {
 const cpuText = (c: CpuUse) =>
   `\`arbor serve\` used ${c.server === null ? '?' : `${Math.round(c.server * 100)} %`} of one core; the machine's ${cpus().length} cores were ${c.machineIdle === null ? '?' : `${Math.round(c.machineIdle * 100)} %`} idle`;
 
+/** Runs one statement on a connection of its own (the bench's, not the server's pool). */
+async function adminStatement(target: string, statement: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: target });
+  await admin.connect();
+  try {
+    await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
+}
+
 /** What one request costs when requests come one at a time: wall time, and CPU per process. */
 interface SerialCost {
   readonly requests: number;
@@ -371,18 +382,7 @@ async function serialWorkload(
   pid: number | undefined,
   target: string,
 ) {
-  const settle =
-    engine === 'postgres'
-      ? async () => {
-          const admin = new pg.Client({ connectionString: target });
-          await admin.connect();
-          try {
-            await admin.query('checkpoint');
-          } finally {
-            await admin.end();
-          }
-        }
-      : undefined;
+  const settle = engine === 'postgres' ? () => adminStatement(target, 'checkpoint') : undefined;
   const invoices = Array.from({ length: TARGET_INVOICES }, (_, i) => invoiceNumber(i));
   const client = new HttpClient(url, { sockets: 2, token });
   let attempts: ApplyAttempt[] = [];
@@ -649,13 +649,7 @@ async function benchEngine(
       // importers analyze only after 10,000 rows, so the 2,000 receipts never were), but this shared
       // server runs with autovacuum off: without statistics the planner takes 2,000 receipts for ten.
       log(`[${engine}] analyze…`);
-      const admin = new pg.Client({ connectionString: target });
-      await admin.connect();
-      try {
-        await admin.query('analyze');
-      } finally {
-        await admin.end();
-      }
+      await adminStatement(target, 'analyze');
     }
     const listWaits = engine === 'postgres' ? sampleWaits(target) : null;
     const listed = await withCpu(server.child.pid, () => listWorkload(server.url, token));
