@@ -28,6 +28,7 @@ import { openDatabase } from '../src/db/database.ts';
 import { checkLedger } from '../src/modules/integrity/index.ts';
 import { buildAgingReport } from '../src/modules/reporting/index.ts';
 import { getTenantId } from '../src/modules/tenancy/index.ts';
+import { recreateDatabase } from '../test/support/serve-process.ts';
 import { writeBenchData } from './generate-data.ts';
 import { processorsText } from './machine.ts';
 
@@ -204,14 +205,7 @@ async function benchEngine(engine: 'pglite' | 'postgres', files: { customers: st
       (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
     await admin.end();
     reset = async () => {
-      const a = new pg.Client({ connectionString: values['pg-url'] });
-      await a.connect();
-      try {
-        await a.query(`drop database if exists ${name} with (force)`);
-        await a.query(`create database ${name}`);
-      } finally {
-        await a.end();
-      }
+      await recreateDatabase(values['pg-url'] as string, name);
     };
     const u = new URL(values['pg-url'] as string);
     u.pathname = `/${name}`;
