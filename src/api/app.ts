@@ -5,11 +5,12 @@ import { isAppError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { LoginRateLimiter } from '../modules/identity/index.ts';
 import { apiError } from './api.errors.ts';
+import { applyTogether } from './apply-together.ts';
 import type { ApiDeps, ApiEnv, AppState } from './env.ts';
 import { LOGIN_PAGE } from './login-page.ts';
 import { renderApiDocs } from './openapi-docs.ts';
 import { internalProblem, problemOf, problemResponse } from './problem.ts';
-import { type ApiRoute, authorize, runUnitOfWork } from './route.ts';
+import { type ApiRoute, authorize, idempotencyOf, runUnitOfWork } from './route.ts';
 import { ROUTES } from './routes/index.ts';
 import { Mutex } from './unit-of-work.ts';
 
@@ -126,10 +127,18 @@ export function createApp(deps: ApiDeps, routes: readonly ApiRoute[] = ROUTES): 
           };
           return r.handler(c, input as never, ctx);
         }
-        return runUnitOfWork(c, deps, (ctx) => r.handler(c, input as never, ctx), {
-          secretResponse: r.secretResponse,
-          genericPlans: r.genericPlans,
-        });
+        const alone = () =>
+          runUnitOfWork(c, deps, (ctx) => r.handler(c, input as never, ctx), {
+            secretResponse: r.secretResponse,
+            genericPlans: r.genericPlans,
+          });
+        const batcher = r.together ? applyTogether(deps) : null;
+        const asked = batcher && r.together ? r.together(c, input as never) : null;
+        if (batcher && asked) {
+          const { key, requestHash } = await idempotencyOf(c);
+          return batcher.submit({ c, ...asked, key, requestHash, alone });
+        }
+        return alone();
         // biome-ignore lint/suspicious/noExplicitAny: see above
       }) as any,
     );

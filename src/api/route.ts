@@ -17,6 +17,7 @@ import {
   type Principal,
 } from '../modules/identity/index.ts';
 import { apiError } from './api.errors.ts';
+import type { TogetherJob } from './apply-together.ts';
 import type { ApiDeps, ApiEnv } from './env.ts';
 import { enterTenant, isRetryable, joinTransaction } from './unit-of-work.ts';
 
@@ -54,7 +55,20 @@ export interface ApiRoute {
   /** Every statement the handler makes goes by key: plan them once (db/tenant-begin.ts). */
   readonly genericPlans: boolean;
   readonly handler: RouteHandler<RouteConfig>;
+  /**
+   * A manual application that may share a transaction with others (ADR 0017, api/apply-together.ts):
+   * what it asks, or null to run the handler as usual. Checks that answer 4xx go here, before it joins.
+   */
+  readonly together?: TogetherHandler<RouteConfig> | undefined;
 }
+
+export type TogetherHandler<R extends RouteConfig> = (
+  c: Context<ApiEnv>,
+  input: RouteInput<R>,
+) => {
+  readonly request: TogetherJob['request'];
+  readonly respond: TogetherJob['respond'];
+} | null;
 
 export function defineRoute<R extends RouteConfig>(spec: {
   permission: Permission | 'public';
@@ -63,6 +77,7 @@ export function defineRoute<R extends RouteConfig>(spec: {
   secretResponse?: boolean;
   genericPlans?: boolean;
   handler: RouteHandler<R>;
+  together?: TogetherHandler<R>;
 }): ApiRoute {
   return {
     permission: spec.permission,
@@ -71,6 +86,7 @@ export function defineRoute<R extends RouteConfig>(spec: {
     secretResponse: spec.secretResponse ?? false,
     genericPlans: spec.genericPlans ?? false,
     handler: spec.handler as unknown as RouteHandler<RouteConfig>,
+    together: spec.together as unknown as TogetherHandler<RouteConfig> | undefined,
   };
 }
 
@@ -123,6 +139,29 @@ class Rollback extends Error {
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
+ * A POST's `Idempotency-Key` (checked: 400 when malformed) and the hash of what was asked (method,
+ * path and body), which a replay must match.
+ */
+export async function idempotencyOf(
+  c: Context<ApiEnv>,
+): Promise<{ key: string | undefined; requestHash: string }> {
+  const key = c.req.method === 'POST' ? c.req.header('idempotency-key') : undefined;
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
+    throw apiError(
+      'api.invalid_idempotency_key',
+      'Idempotency-Key must be 1 to 255 printable ASCII characters',
+    );
+  const requestHash =
+    key === undefined
+      ? ''
+      : createHash('sha256')
+          .update(`${c.req.method} ${c.req.path}\n`)
+          .update(await c.req.text())
+          .digest('hex');
+  return { key, requestHash };
+}
+
+/**
  * Runs a handler as one unit of work: a transaction acting as the tenant (row-level security), the
  * audit context (request id, source address), and for a POST with `Idempotency-Key` the stored first
  * answer. The key is claimed by inserting it first; a concurrent request with the same key waits on
@@ -139,19 +178,7 @@ export async function runUnitOfWork(
   const principal = c.get('principal');
   const requestId = c.get('requestId');
   const source = c.get('source');
-  const key = c.req.method === 'POST' ? c.req.header('idempotency-key') : undefined;
-  if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
-    throw apiError(
-      'api.invalid_idempotency_key',
-      'Idempotency-Key must be 1 to 255 printable ASCII characters',
-    );
-  const requestHash =
-    key === undefined
-      ? ''
-      : createHash('sha256')
-          .update(`${c.req.method} ${c.req.path}\n`)
-          .update(await c.req.text())
-          .digest('hex');
+  const { key, requestHash } = await idempotencyOf(c);
   for (let attempt = 1; ; attempt++) {
     const afterCommit: string[] = [];
     try {

@@ -156,6 +156,28 @@ const optionalJsonBody = <T extends z.ZodType>(schema: T) => ({
 // ---------------------------------------------------------------------------------------------------
 // Views and amounts
 
+/**
+ * The rows of an apply request as the workbench takes them: the amounts are read in the receipt's
+ * currency once the workbench has locked the receipt (no separate look-up of the currency first).
+ */
+const manualRows =
+  (rows: readonly z.output<typeof ZManualRow>[]) =>
+  (currency: CurrencyCode): ManualRow[] => {
+    const amounts = amountsIn(currency);
+    const out = rows.map((row, i): ManualRow => {
+      const value = row.amount === undefined ? undefined : amounts.read(row.amount, `rows.${i}.amount`);
+      if (row.kind === 'discount') return { kind: 'discount', item: row.item, amount: value ?? row.amount };
+      if (row.kind === 'deduction')
+        return { kind: 'deduction', item: row.item, amount: value ?? row.amount, reason: row.reason };
+      if (row.kind === 'item') return withAmount({ kind: 'item', number: row.number }, value) as ManualRow;
+      if (row.kind === 'on_account')
+        return withAmount({ kind: 'on_account', customer: row.customer }, value) as ManualRow;
+      return withAmount({ kind: 'refund' }, value) as ManualRow;
+    });
+    amounts.check();
+    return out;
+  };
+
 const resultView = (r: WorkbenchResult) => ({
   receiptId: r.receiptId,
   reference: r.reference,
@@ -423,6 +445,15 @@ export const cashRoutes = [
       },
       responses: RESULT_RESPONSES,
     }),
+    // Plain applications, with no refund row, may share a transaction with others (ADR 0017); the
+    // rest, and whatever that path does not take, run through the handler.
+    together(c, { params, body }) {
+      if (body.rows.some((r) => r.kind === 'refund')) return null;
+      return {
+        request: { receipt: params.id, rows: manualRows(body.rows) },
+        respond: (r) => json(c, resultView(r)),
+      };
+    },
     async handler(c, { params, body }, ctx) {
       if (body.rows.some((r) => r.kind === 'refund') && !c.get('principal').permissions.has('cash:refund'))
         throw apiError(
@@ -430,26 +461,7 @@ export const cashRoutes = [
           `the ${c.get('principal').role} role does not have the cash:refund permission a refund row needs`,
         );
       // approvals: a refund row above the user's approval limit will go through approvals too (see /refund).
-      // The amounts are read in the receipt's currency once the workbench has locked the receipt: no
-      // separate look-up of the currency first.
-      const rows = (currency: CurrencyCode): ManualRow[] => {
-        const amounts = amountsIn(currency);
-        const out = body.rows.map((row, i): ManualRow => {
-          const value = row.amount === undefined ? undefined : amounts.read(row.amount, `rows.${i}.amount`);
-          if (row.kind === 'discount')
-            return { kind: 'discount', item: row.item, amount: value ?? row.amount };
-          if (row.kind === 'deduction')
-            return { kind: 'deduction', item: row.item, amount: value ?? row.amount, reason: row.reason };
-          if (row.kind === 'item')
-            return withAmount({ kind: 'item', number: row.number }, value) as ManualRow;
-          if (row.kind === 'on_account')
-            return withAmount({ kind: 'on_account', customer: row.customer }, value) as ManualRow;
-          return withAmount({ kind: 'refund' }, value) as ManualRow;
-        });
-        amounts.check();
-        return out;
-      };
-      const r = await applyManually(ctx, { receipt: params.id, rows });
+      const r = await applyManually(ctx, { receipt: params.id, rows: manualRows(body.rows) });
       return json(c, resultView(r));
     },
   }),

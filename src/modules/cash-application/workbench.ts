@@ -6,12 +6,14 @@ import type { LocalDate } from '../../core/local-date.ts';
 import { formatAmount, parseAmount } from '../../core/money.ts';
 import { anyText } from '../../db/bulk.ts';
 import { withDbErrors } from '../../db/db-errors.ts';
-import { recordAudit } from '../audit/index.ts';
+import { type AuditRecord, recordAudit } from '../audit/index.ts';
 import { findCustomersByNumbers, normalizeBankAccount } from '../parties/index.ts';
 import {
+  type ApplicationBatchDraft,
   type ApplicationKind,
   type ApplicationRowDraft,
   type ApplicationStatus,
+  checkApplicationBatch,
   createReceivablesService,
   type ItemState,
   type ItemType,
@@ -320,20 +322,9 @@ async function customerNumbers(
 // ---------------------------------------------------------------------------------------------------
 // Receipts, suggestions, links
 
-/**
- * The receipt named by its id or its bank reference, locked for the transaction. A reference that
- * names several receipts (banks reuse them across days and accounts) is refused, listing them.
- */
-async function lockReceipt(
-  ex: Executor,
-  tenantId: number,
-  name: string,
-  /** Whether to find out if the receipt has open or rejected suggestions (`suggested`). */
-  options: { suggestions?: boolean } = {},
-): Promise<ReceiptRecord> {
-  const text = name.trim();
-  if (text === '') throw workbenchError('cash.invalid_request', 'name a receipt by its id or reference');
-  const rows = await ex
+/** The receipts' columns a workbench action reads, with what the actions would otherwise read again. */
+function selectReceipts(ex: Executor, tenantId: number, options: { suggestions?: boolean }) {
+  return ex
     .selectFrom('receipts')
     .select([
       'id',
@@ -357,7 +348,53 @@ async function lockReceipt(
         : sql<boolean>`false`
       ).as('suggested'),
     ])
-    .where('tenant_id', '=', tenantId)
+    .where('tenant_id', '=', tenantId);
+}
+
+type ReceiptColumns = Awaited<ReturnType<ReturnType<typeof selectReceipts>['execute']>>[number];
+
+const toReceiptRecord = (r: ReceiptColumns): ReceiptRecord => ({
+  id: r.id,
+  reference: r.reference,
+  entityId: r.entity_id,
+  currency: r.currency as CurrencyCode,
+  receiptDate: r.receipt_date as LocalDate,
+  amountMinor: r.amount_minor,
+  unappliedMinor: r.unapplied_minor,
+  payerName: r.payer_name,
+  payerAccount: r.payer_account,
+  customerId: r.customer_id,
+  customerNumber: r.customer_number,
+  explained: r.explained,
+  suggested: r.suggested,
+});
+
+/** What the receivables rules check and move of a receipt read by `selectReceipts`. */
+const receiptState = (r: ReceiptRecord): ReceiptState => ({
+  id: r.id,
+  reference: r.reference,
+  entityId: r.entityId,
+  currency: r.currency,
+  receiptDate: r.receiptDate,
+  amountMinor: r.amountMinor,
+  customerId: r.customerId,
+  unappliedMinor: r.unappliedMinor,
+});
+
+/**
+ * The receipt named by its id or its bank reference, locked for the transaction. A reference that
+ * names several receipts (banks reuse them across days and accounts) is refused, listing them.
+ */
+async function lockReceipt(
+  ex: Executor,
+  tenantId: number,
+  name: string,
+  /** Whether to find out if the receipt has open or rejected suggestions (`suggested`). */
+  options: { suggestions?: boolean } = {},
+): Promise<ReceiptRecord> {
+  const text = name.trim();
+  if (text === '') throw workbenchError('cash.invalid_request', 'name a receipt by its id or reference');
+  const rows = await selectReceipts(ex, tenantId, options)
     .where((eb) => eb.or([eb('id', '=', text), eb('reference', '=', text)]))
     .orderBy('receipt_date')
     .orderBy('id')
@@ -379,21 +416,7 @@ async function lockReceipt(
       { details: { receipts: rows.map((r) => r.id) } },
     );
   }
-  return {
-    id: chosen.id,
-    reference: chosen.reference,
-    entityId: chosen.entity_id,
-    currency: chosen.currency as CurrencyCode,
-    receiptDate: chosen.receipt_date as LocalDate,
-    amountMinor: chosen.amount_minor,
-    unappliedMinor: chosen.unapplied_minor,
-    payerName: chosen.payer_name,
-    payerAccount: chosen.payer_account,
-    customerId: chosen.customer_id,
-    customerNumber: chosen.customer_number,
-    explained: chosen.explained,
-    suggested: chosen.suggested,
-  };
+  return toReceiptRecord(chosen);
 }
 
 function checkRank(rank: number): void {
@@ -817,21 +840,33 @@ async function resolveManualRows(
   items: Map<string, NumberedItemState>;
   customers: Map<string, { id: string }>;
 }> {
+  if (rows.length === 0)
+    throw workbenchError('cash.invalid_rows', `say where receipt ${receipt.reference}'s money goes`);
+  const items = await lockItemsByNumber(ex, tenantId, rows.flatMap(itemNumbersOf));
+  const customers = await findCustomersByNumbers(ex, tenantId, rows.flatMap(customerNumbersOf));
+  return { drafts: draftManualRows(receipt, rows, items, customers), items, customers };
+}
+
+/** The item numbers a manual row names. */
+const itemNumbersOf = (r: ManualRow): string[] =>
+  r.kind === 'item' ? [r.number] : r.kind === 'discount' || r.kind === 'deduction' ? [r.item] : [];
+
+/** The account numbers a manual row names. */
+const customerNumbersOf = (r: ManualRow): string[] => (r.kind === 'on_account' ? [r.customer] : []);
+
+/**
+ * The pure half of `resolveManualRows`: the rows as application rows, given the items (by number) and
+ * customers (by account number) they name, read already. Throws `cash.invalid_rows` with every problem.
+ */
+function draftManualRows(
+  receipt: ReceiptRecord,
+  rows: readonly ManualRow[],
+  items: ReadonlyMap<string, NumberedItemState>,
+  customers: ReadonlyMap<string, { id: string }>,
+): ApplicationRowDraft[] {
   const issues: InputIssue[] = [];
   if (rows.length === 0)
     throw workbenchError('cash.invalid_rows', `say where receipt ${receipt.reference}'s money goes`);
-  const items = await lockItemsByNumber(
-    ex,
-    tenantId,
-    rows.flatMap((r) =>
-      r.kind === 'item' ? [r.number] : r.kind === 'discount' || r.kind === 'deduction' ? [r.item] : [],
-    ),
-  );
-  const customers = await findCustomersByNumbers(
-    ex,
-    tenantId,
-    rows.flatMap((r) => (r.kind === 'on_account' ? [r.customer] : [])),
-  );
   const amountOf = (row: ManualRow, value: AmountInput, allowNegative: boolean): bigint | null => {
     let v: bigint;
     try {
@@ -943,7 +978,7 @@ async function resolveManualRows(
       `${issues.length} problem(s) with the rows for receipt ${receipt.reference}; nothing was applied`,
       { issues },
     );
-  return { drafts: out.filter((r): r is ApplicationRowDraft => r !== null), items, customers };
+  return out.filter((r): r is ApplicationRowDraft => r !== null);
 }
 
 /** Sorted targets of an allocation (items settled, on-account customers), to tell allocations apart. */
@@ -1006,16 +1041,7 @@ async function applyManualRows(
       }))
     : [];
   // The receipt and items as locked above: the receivables service checks and moves these.
-  const state: ReceiptState = {
-    id: receipt.id,
-    reference: receipt.reference,
-    entityId: receipt.entityId,
-    currency: receipt.currency,
-    receiptDate: receipt.receiptDate,
-    amountMinor: receipt.amountMinor,
-    customerId: receipt.customerId,
-    unappliedMinor: receipt.unappliedMinor,
-  };
+  const state = receiptState(receipt);
   const locked = new Map<string, ItemState>();
   for (const item of items.values()) locked.set(item.id, item);
   const applicationIds = await applyRows(
@@ -1121,6 +1147,183 @@ export function applyManually(
   },
 ): Promise<WorkbenchResult> {
   return inTransaction(ctx, (tx) => applyManualRows(ctx, tx, request, 'cash.applied_manually'));
+}
+
+/** A manual application written with others in one transaction (see `applyManuallyTogether`). */
+export interface TogetherRequest {
+  /** The receipt's id (a reference may name several receipts: such a request runs alone). */
+  readonly receipt: string;
+  /** The rows, made in the receipt's currency once it is locked (a throw sends the request alone). */
+  readonly rows: (currency: CurrencyCode) => readonly ManualRow[];
+  /** The request's id and source address, for its audit row. */
+  readonly requestId: string | null;
+  readonly source: string | null;
+}
+
+/**
+ * Many manual applications (as `applyManually`, by one actor) in the caller's transaction `tx`,
+ * written set by set: the receipts locked in one statement, the items named in one more, every
+ * request checked in order against the state the ones before it leave, then one posting statement
+ * for all (ADR 0017). Each request gets its own audit row (its request id and source) and the
+ * answer `applyManually` would have given.
+ *
+ * A request this path does not take answers null, and nothing of it is written: the caller runs it
+ * alone through `applyManually`, after this transaction commits. That is every request whose answer
+ * would be anything else than a plain application: an unknown receipt or item, a receipt with
+ * suggestions or an engine note, a refund row, bad rows, too much money (its error then comes from
+ * `applyManually`, as it would have).
+ */
+export async function applyManuallyTogether(
+  ctx: ServiceContext,
+  tx: Executor,
+  requests: readonly TogetherRequest[],
+): Promise<(WorkbenchResult | null)[]> {
+  const t = ctx.tenantId;
+  const out: (WorkbenchResult | null)[] = requests.map(() => null);
+  if (requests.length === 0) return out;
+  const receipts = new Map<string, ReceiptRecord>();
+  for (const r of await selectReceipts(tx, t, { suggestions: true })
+    .where('id', '=', anyText(requests.map((r) => r.receipt)))
+    .orderBy('id')
+    .forUpdate()
+    .execute())
+    receipts.set(r.id, toReceiptRecord(r));
+  const candidates: { index: number; receipt: ReceiptRecord; rows: readonly ManualRow[] }[] = [];
+  requests.forEach((request, index) => {
+    const receipt = receipts.get(request.receipt);
+    if (!receipt || receipt.suggested || receipt.explained) return;
+    let rows: readonly ManualRow[];
+    try {
+      rows = request.rows(receipt.currency);
+    } catch {
+      return;
+    }
+    if (rows.length === 0 || rows.some((r) => r.kind === 'refund')) return;
+    candidates.push({ index, receipt, rows });
+  });
+  if (candidates.length === 0) return out;
+  const items = await lockItemsByNumber(
+    tx,
+    t,
+    candidates.flatMap((c) => c.rows.flatMap(itemNumbersOf)),
+  );
+  const customers = await findCustomersByNumbers(
+    tx,
+    t,
+    candidates.flatMap((c) => c.rows.flatMap(customerNumbersOf)),
+  );
+  // Working copies, moved as each request would move them; applyBatches starts again from the state read.
+  const workingItems = new Map<string, ItemState>();
+  for (const item of items.values()) workingItems.set(item.id, { ...item });
+  const workingReceipts = new Map<string, ReceiptState>();
+  for (const r of receipts.values()) workingReceipts.set(r.id, receiptState(r));
+  const appliedDate = ctx.clock.today();
+  const explanation = `applied by hand by ${ctx.actor}`;
+  const good: {
+    index: number;
+    receipt: ReceiptRecord;
+    batch: ApplicationBatchDraft;
+    before: bigint;
+    after: bigint;
+  }[] = [];
+  for (const c of candidates) {
+    const state = workingReceipts.get(c.receipt.id) as ReceiptState;
+    if (state.unappliedMinor <= 0n) continue;
+    // The items as the requests before this one left them (an amount left out is the open amount).
+    const named = new Map<string, NumberedItemState>();
+    for (const number of c.rows.flatMap(itemNumbersOf)) {
+      const item = items.get(number);
+      const working = item ? workingItems.get(item.id) : undefined;
+      if (item && working) named.set(number, { ...item, openMinor: working.openMinor });
+    }
+    let drafts: ApplicationRowDraft[];
+    try {
+      drafts = draftManualRows(
+        { ...c.receipt, unappliedMinor: state.unappliedMinor },
+        c.rows,
+        named,
+        customers,
+      );
+    } catch {
+      continue;
+    }
+    const batch: ApplicationBatchDraft = {
+      entityId: c.receipt.entityId,
+      currency: c.receipt.currency,
+      appliedDate,
+      receiptId: c.receipt.id,
+      status: 'manual',
+      rows: drafts,
+      confidence: null,
+      explanation,
+      engineVersion: null,
+    };
+    const before = state.unappliedMinor;
+    if (checkApplicationBatch(batch, workingItems, state).problems.length > 0) continue;
+    good.push({ index: c.index, receipt: c.receipt, batch, before, after: state.unappliedMinor });
+  }
+  if (good.length === 0) return out;
+
+  const lockedItems = new Map<string, ItemState>();
+  for (const item of items.values()) lockedItems.set(item.id, { ...item });
+  const lockedReceipts = new Map<string, ReceiptState>();
+  for (const r of receipts.values()) lockedReceipts.set(r.id, receiptState(r));
+  const result = await createReceivablesService(ctx).applyBatches(
+    tx,
+    good.map((g) => g.batch),
+    { receipts: lockedReceipts, items: lockedItems },
+  );
+  const numbers = new Map<string, string>();
+  const itemNumbers = new Map<string, string>();
+  for (const item of items.values()) {
+    numbers.set(item.customerId, item.customerNumber);
+    itemNumbers.set(item.id, item.number);
+  }
+  for (const [number, c] of customers) numbers.set(c.id, number);
+  const audit: AuditRecord[] = [];
+  let next = 0;
+  for (const g of good) {
+    const applicationIds = result.applicationIds.slice(next, next + g.batch.rows.length);
+    next += g.batch.rows.length;
+    const rows: AppliedRow[] = g.batch.rows.map((r, i) => ({
+      applicationId: applicationIds[i] ?? null,
+      kind: r.kind,
+      target: r.itemId ? (itemNumbers.get(r.itemId) ?? r.itemId) : null,
+      customer: r.customerId ? (numbers.get(r.customerId) ?? r.customerId) : null,
+      amountMinor: r.amountMinor,
+      reasonCode: r.reasonCode ?? null,
+    }));
+    const request = requests[g.index] as TogetherRequest;
+    audit.push({
+      actor: ctx.actor,
+      action: 'cash.applied_manually',
+      objectType: 'receipt',
+      objectId: g.receipt.id,
+      before: { unapplied_minor: g.before },
+      after: {
+        unapplied_minor: g.after,
+        applications: applicationIds,
+        rows: rows.map((r) => ({ ...r, amountMinor: r.amountMinor.toString() })),
+        suggestion_confirmed: null,
+        superseded: 0,
+        learned: null,
+      },
+      requestId: request.requestId,
+      source: request.source,
+    });
+    out[g.index] = {
+      receiptId: g.receipt.id,
+      reference: g.receipt.reference,
+      currency: g.receipt.currency,
+      unappliedMinor: g.after,
+      applicationIds,
+      reversalIds: [],
+      rows,
+      learned: [],
+    };
+  }
+  await recordAudit(tx, t, audit);
+  return out;
 }
 
 /** Leaves the receipt's money (all that is unapplied, or `amount`) as a credit on the customer's account. */
