@@ -293,19 +293,28 @@ function machineTicks(): { all: number; idle: number } | null {
   }
 }
 
-/** Runs `f`, measuring the server process's CPU (share of one core) and the machine's idle share. */
+/**
+ * Runs `f`, measuring the CPU of the server process, of PostgreSQL's processes (on a server on this
+ * machine) and of this process (the load generator), each in cores, and the machine's idle share.
+ */
 async function withCpu<T>(pid: number | undefined, f: () => Promise<T>): Promise<T & { cpu: CpuUse }> {
   const p0 = processCpuSeconds(pid);
+  const g0 = postgresCpuSeconds();
+  const c0 = process.cpuUsage();
   const m0 = machineTicks();
   const t0 = performance.now();
   const out = await f();
   const seconds = (performance.now() - t0) / 1000;
   const p1 = processCpuSeconds(pid);
+  const g1 = postgresCpuSeconds();
+  const c = process.cpuUsage(c0);
   const m1 = machineTicks();
   return {
     ...out,
     cpu: {
       server: p0 === null || p1 === null ? null : (p1 - p0) / seconds,
+      postgres: g0 === null || g1 === null ? null : (g1 - g0) / seconds,
+      client: (c.user + c.system) / 1e6 / seconds,
       machineIdle: m0 === null || m1 === null ? null : (m1.idle - m0.idle) / Math.max(1, m1.all - m0.all),
     },
   };
@@ -314,12 +323,23 @@ async function withCpu<T>(pid: number | undefined, f: () => Promise<T>): Promise
 interface CpuUse {
   /** CPU of the `arbor serve` process, in cores (1.0 = one core busy all the time). */
   readonly server: number | null;
+  /** CPU of all PostgreSQL server processes, in cores (null for the embedded engine or no /proc). */
+  readonly postgres: number | null;
+  /** CPU of this process, the load generator, in cores. */
+  readonly client: number;
   /** Share of the machine's CPU time left idle. */
   readonly machineIdle: number | null;
 }
 
+const pct = (v: number | null) => (v === null ? '?' : `${Math.round(v * 100)} %`);
 const cpuText = (c: CpuUse) =>
-  `\`arbor serve\` used ${c.server === null ? '?' : `${Math.round(c.server * 100)} %`} of one core; the machine's ${cpus().length} cores were ${c.machineIdle === null ? '?' : `${Math.round(c.machineIdle * 100)} %`} idle`;
+  `\`arbor serve\` used ${pct(c.server)} of one core${c.postgres === null ? '' : `, PostgreSQL ${pct(c.postgres)}`}, the load generator ${pct(c.client)}; the machine's ${cpus().length} cores were ${pct(c.machineIdle)} idle`;
+
+/** The CPU of the load divided by its rate (the CPU covers the warm-up too, at about the same rate). */
+const perRequestText = (c: CpuUse, perSecond: number, what: string) =>
+  perSecond <= 0
+    ? ''
+    : `; per ${what} at the measured rate: \`arbor serve\` ${c.server === null ? '?' : fmt((c.server * 1000) / perSecond, 2)} ms${c.postgres === null ? '' : `, PostgreSQL ${fmt((c.postgres * 1000) / perSecond, 2)} ms`}, load generator ${fmt((c.client * 1000) / perSecond, 2)} ms`;
 
 /** Runs one statement on a connection of its own (the bench's, not the server's pool). */
 async function adminStatement(target: string, statement: string): Promise<void> {
@@ -742,7 +762,9 @@ function section(
       `| application POST latency (2xx) | ${r.engine} | p50 ${ms(r.post.latency.p50)}, p99 ${ms(r.post.latency.p99)}, max ${ms(r.post.latency.max)} |  |  |`,
       `| application POST answers (whole run incl. warm-up) | ${r.engine} | final answers ${listKinds(r.post.answers)}; sends retried with the same key after ${sumValues(r.post.transient) === 0 ? 'nothing (no timeout, network error or 5xx)' : listKinds(r.post.transient)}; deliberate repeats answered as replays: ${fmt(r.post.duplicatesReplayed)} | every request answered 2xx, no retry needed | ${sumValues(r.post.transient) === 0 && Object.keys(r.post.answers).every((k) => k.startsWith('2')) ? 'yes' : '**no**'} |`,
     );
-    rows.push(`| CPU during the POST load | ${r.engine} | ${cpuText(r.post.cpu)} |  |  |`);
+    rows.push(
+      `| CPU during the POST load | ${r.engine} | ${cpuText(r.post.cpu)}${perRequestText(r.post.cpu, r.post.perSecond, 'POST')} |  |  |`,
+    );
     if (r.post.waits)
       rows.push(
         `| PostgreSQL sessions during the POST load (average number in each state, sampled every 200 ms) | ${r.engine} | ${waitsText(r.post.waits)} |  |  |`,
@@ -764,7 +786,9 @@ function section(
       rows.push(
         `| list requests without a 200 | ${r.engine} | ${[...non200.map(([k, v]) => `HTTP ${k}: ${fmt(v)}`), listKinds(r.list.networkErrors)].filter((x) => x !== '').join(', ')} | none | **no** |`,
       );
-    rows.push(`| CPU during the list load | ${r.engine} | ${cpuText(r.list.cpu)} |  |  |`);
+    rows.push(
+      `| CPU during the list load | ${r.engine} | ${cpuText(r.list.cpu)}${perRequestText(r.list.cpu, r.list.perSecond, 'request')} |  |  |`,
+    );
     if (r.list.waits)
       rows.push(
         `| PostgreSQL sessions during the list load (average number in each state) | ${r.engine} | ${waitsText(r.list.waits)} |  |  |`,
