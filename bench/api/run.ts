@@ -297,16 +297,20 @@ function machineTicks(): { all: number; idle: number } | null {
  * Runs `f`, measuring the CPU of the server process, of PostgreSQL's processes (on a server on this
  * machine) and of this process (the load generator), each in cores, and the machine's idle share.
  */
-async function withCpu<T>(pid: number | undefined, f: () => Promise<T>): Promise<T & { cpu: CpuUse }> {
+async function withCpu<T>(
+  pid: number | undefined,
+  engine: 'postgres' | 'pglite',
+  f: () => Promise<T>,
+): Promise<T & { cpu: CpuUse }> {
   const p0 = processCpuSeconds(pid);
-  const g0 = postgresCpuSeconds();
+  const g0 = engine === 'postgres' ? postgresCpuSeconds() : null;
   const c0 = process.cpuUsage();
   const m0 = machineTicks();
   const t0 = performance.now();
   const out = await f();
   const seconds = (performance.now() - t0) / 1000;
   const p1 = processCpuSeconds(pid);
-  const g1 = postgresCpuSeconds();
+  const g1 = engine === 'postgres' ? postgresCpuSeconds() : null;
   const c = process.cpuUsage(c0);
   const m1 = machineTicks();
   return {
@@ -659,7 +663,7 @@ async function benchEngine(
   try {
     log(`[${engine}] ${POST_CLIENTS} clients POSTing applications for ${WARMUP} + ${SECONDS} s…`);
     const postWaits = engine === 'postgres' ? sampleWaits(target) : null;
-    const posted = await withCpu(server.child.pid, () => postWorkload(server.url, token, receipts));
+    const posted = await withCpu(server.child.pid, engine, () => postWorkload(server.url, token, receipts));
     post = { ...posted, waits: (await postWaits?.stop()) ?? null };
     log(
       `[${engine}] ${fmt(post.perSecond)} POSTs/s; ${LIST_CLIENTS} connections reading lists for ${WARMUP} + ${SECONDS} s…`,
@@ -672,7 +676,7 @@ async function benchEngine(
       await adminStatement(target, 'analyze');
     }
     const listWaits = engine === 'postgres' ? sampleWaits(target) : null;
-    const listed = await withCpu(server.child.pid, () => listWorkload(server.url, token));
+    const listed = await withCpu(server.child.pid, engine, () => listWorkload(server.url, token));
     list = { ...listed, waits: (await listWaits?.stop()) ?? null };
     log(`[${engine}] lists: ${fmt(list.perSecond)} requests/s, p99 ${ms(list.all.p99)}`);
     log(`[${engine}] one client: ${fmt(SERIAL)} application POSTs, then ${fmt(SERIAL)} list GETs…`);
