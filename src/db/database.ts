@@ -22,6 +22,12 @@ export interface Database {
   /** Where the data lives, for messages: a directory, or the URL without its password. */
   readonly target: string;
   readonly db: Kysely<DB>;
+  /**
+   * On a server, a connection of its own for short look-ups that every request makes before its
+   * work (API tokens, ADR 0018), so that they never wait in the pool's queue behind that work.
+   * Absent on the embedded engine (one connection): use `db`.
+   */
+  readonly lookups?: Kysely<DB>;
   /** Runs a multi-statement SQL script in one implicit transaction (simple query protocol). */
   exec(script: string): Promise<void>;
   close(): Promise<void>;
@@ -148,22 +154,28 @@ async function openServer(url: string, options: OpenDatabaseOptions): Promise<Da
     // biome-ignore lint/suspicious/noExplicitAny: pg's overloads are not expressible here
     return (pg.types.getTypeParser as any)(oid, format);
   };
-  const pool = new pg.Pool({
-    connectionString: url,
-    // Reports are short analytical queries: compiling them with JIT costs more than it saves.
-    options: '-c jit=off',
-    max: options.poolSize ?? 10,
-    types: { getTypeParser: typeParser } as pg.CustomTypesConfig,
-  });
-  // Parameterized queries go as named prepared statements (db/prepared-statements.ts).
-  pool.on('connect', (client) => usePreparedStatements(client));
-  pool.on('error', (error) => {
-    if (options.onIdleConnectionError) options.onIdleConnectionError(error);
-    else
-      process.stderr.write(
-        `arbor: an idle connection to ${redactUrl(url)} failed and was discarded: ${error.message}\n`,
-      );
-  });
+  const newPool = (max: number) => {
+    const p = new pg.Pool({
+      connectionString: url,
+      // Reports are short analytical queries: compiling them with JIT costs more than it saves.
+      options: '-c jit=off',
+      max,
+      types: { getTypeParser: typeParser } as pg.CustomTypesConfig,
+    });
+    // Parameterized queries go as named prepared statements (db/prepared-statements.ts).
+    p.on('connect', (client) => usePreparedStatements(client));
+    p.on('error', (error) => {
+      if (options.onIdleConnectionError) options.onIdleConnectionError(error);
+      else
+        process.stderr.write(
+          `arbor: an idle connection to ${redactUrl(url)} failed and was discarded: ${error.message}\n`,
+        );
+    });
+    return p;
+  };
+  const pool = newPool(options.poolSize ?? 10);
+  // Connected on first use only (a command that never authenticates a request never opens it).
+  const lookupPool = newPool(1);
   try {
     const client = await pool.connect();
     client.release();
@@ -179,10 +191,12 @@ async function openServer(url: string, options: OpenDatabaseOptions): Promise<Da
     );
   }
   const db = new Kysely<DB>({ dialect: new TenantAwarePostgresDialect({ pool }) });
+  const lookups = new Kysely<DB>({ dialect: new TenantAwarePostgresDialect({ pool: lookupPool }) });
   return {
     kind: 'postgres',
     target: redactUrl(url),
     db,
+    lookups,
     exec: async (script) => {
       const client = await pool.connect();
       try {
@@ -193,8 +207,10 @@ async function openServer(url: string, options: OpenDatabaseOptions): Promise<Da
     },
     close: async () => {
       await db.destroy();
-      // Kysely ends the pool only if it ever used it; exec() alone uses the pool directly.
+      await lookups.destroy();
+      // Kysely ends a pool only if it ever used it; exec() alone uses the pool directly.
       if (!pool.ended) await pool.end();
+      if (!lookupPool.ended) await lookupPool.end();
     },
   };
 }

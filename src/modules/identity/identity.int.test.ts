@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -302,6 +303,60 @@ describe('API tokens', () => {
     expect(await authenticateToken(t.database, clock, `${created.token.slice(0, -1)}x`)).toBeNull();
     expect(await authenticateToken(t.database, clock, `Bearer ${created.token}`)).toBeNull();
     expect(await authenticateToken(t.database, clock, '')).toBeNull();
+  });
+
+  it('answers tokens sent at once each as it stands, a revocation at once included', async () => {
+    const a = await createApiToken(ctx, { username: 'ana', name: 'together a' });
+    const b = await createApiToken(ctx, { username: 'ana', name: 'together b', scopes: ['reports:read'] });
+    const gone = await createApiToken(ctx, { username: 'ana', name: 'together revoked' });
+    secrets.push(a.token.slice(-43), b.token.slice(-43), gone.token.slice(-43));
+    await revokeApiToken(ctx, gone.tokenId);
+    const sent = [a.token, b.token, gone.token, `${a.token.slice(0, -1)}x`, 'arb_999_nope_nope'];
+    // Many at once: the look-ups that wait for a running one go together in one statement.
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => authenticateToken(t.database, clock, sent[i % 5] as string)),
+    );
+    answers.forEach((p, i) => {
+      if (i % 5 === 0) expect(p?.tokenId).toBe(a.tokenId);
+      else if (i % 5 === 1)
+        expect([p?.tokenId, [...(p?.permissions ?? [])].sort()]).toEqual([
+          b.tokenId,
+          ['reports:read', 'self'],
+        ]);
+      else expect(p).toBeNull();
+    });
+    // Nothing is kept between look-ups: a token revoked now is refused on the next request.
+    expect(await revokeApiToken(ctx, a.tokenId)).toEqual({ revoked: true });
+    const after = await Promise.all([a.token, b.token].map((x) => authenticateToken(t.database, clock, x)));
+    expect(after.map((p) => p?.tokenId ?? null)).toEqual([null, b.tokenId]);
+  });
+
+  it('on a server, answers a token while every connection of the pool is busy', async (c) => {
+    // The embedded engine has one connection for everything; a server has one for look-ups (ADR 0018).
+    if (!t.database.lookups) c.skip();
+    const token = await createApiToken(ctx, { username: 'ana', name: 'pool busy' });
+    secrets.push(token.token.slice(-43));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let holding = 0;
+    // createTestDatabase opens 4 connections to a server: hold them all in open transactions.
+    const holders = Array.from({ length: 4 }, () =>
+      t.database.db.transaction().execute(async (tx) => {
+        await sql`select 1`.execute(tx);
+        holding++;
+        await gate;
+      }),
+    );
+    while (holding < 4) await new Promise((r) => setTimeout(r, 10));
+    const answer = await Promise.race([
+      authenticateToken(t.database, clock, token.token),
+      new Promise<'timed out'>((r) => setTimeout(() => r('timed out'), 5000)),
+    ]);
+    release();
+    await Promise.all(holders);
+    expect(answer === 'timed out' ? answer : answer?.tokenId).toBe(token.tokenId);
   });
 
   it('refuses scopes outside the role, unknown scopes, bad lifetimes, unknown and disabled users', async () => {

@@ -165,33 +165,25 @@ export interface TokenWithUser {
   readonly approval_limit_minor: bigint | null;
 }
 
-export async function findTokenWithUser(
+/**
+ * An API token with its user, for many tokens in one statement (tokens of any tenants): the rows found, each
+ * with its tenant.
+ */
+export async function findTokensWithUsers(
   ex: Executor,
-  tenantId: number,
-  tokenId: string,
-): Promise<TokenWithUser | undefined> {
-  return ex
-    .selectFrom('api_tokens as t')
-    .innerJoin('users as u', (j) =>
-      j.onRef('u.tenant_id', '=', 't.tenant_id').onRef('u.id', '=', 't.user_id'),
-    )
-    .select([
-      't.id as token_id',
-      't.secret_hash',
-      't.scopes',
-      't.expires_at',
-      't.revoked_at',
-      't.last_used_at',
-      'u.id as user_id',
-      'u.username',
-      'u.role',
-      'u.status',
-      'u.portfolio_scoped',
-      'u.approval_limit_minor',
-    ])
-    .where('t.tenant_id', '=', tenantId)
-    .where('t.id', '=', tokenId)
-    .executeTakeFirst();
+  keys: readonly { readonly tenantId: number; readonly tokenId: string }[],
+): Promise<(TokenWithUser & { readonly tenant_id: number })[]> {
+  if (keys.length === 0) return [];
+  return (
+    await sql<TokenWithUser & { tenant_id: number }>`
+      select t.tenant_id, t.id as token_id, t.secret_hash, t.scopes, t.expires_at, t.revoked_at,
+        t.last_used_at, u.id as user_id, u.username, u.role, u.status, u.portfolio_scoped,
+        u.approval_limit_minor
+      from unnest(${keys.map((k) => k.tenantId)}::integer[], ${keys.map((k) => k.tokenId)}::text[])
+        as k(tenant_id, id)
+      join api_tokens t on t.tenant_id = k.tenant_id and t.id = k.id
+      join users u on u.tenant_id = t.tenant_id and u.id = t.user_id`.execute(ex)
+  ).rows;
 }
 
 export interface TokenListRow {
