@@ -61,7 +61,7 @@ const IN_FLIGHT = 2;
 
 export class ApplyTogether {
   readonly #lanes = new Map<string, Lane>();
-  /** Counts, for the tests and the benchmark: batches written and requests they answered. */
+  /** Counts, for the tests: batches written, the requests they answered, and requests run alone. */
   readonly stats = { batches: 0, together: 0, alone: 0 };
 
   constructor(private readonly deps: ApiDeps) {}

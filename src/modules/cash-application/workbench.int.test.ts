@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csv, importCsv } from '../../../test/support/import-text.ts';
+import { receiptDraft } from '../../../test/support/receipt-draft.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import type { AppError } from '../../core/errors.ts';
 import type { LocalDate } from '../../core/local-date.ts';
@@ -610,22 +611,13 @@ describe('cash-application workbench', () => {
     const receivables = createReceivablesService(t.ctx);
     // A receipt dated ahead of today (2026-06-30), applied on its date.
     await receivables.postReceipts(t.database.db, [
-      {
+      receiptDraft(entity.id, {
         id: 'rct_rfut',
         reference: 'RFUT',
-        entityId: entity.id,
-        currency: 'USD' as never,
-        receiptDate: '2026-07-05' as LocalDate,
         amountMinor: 10000n,
+        date: '2026-07-05',
         payerName: 'DATED AHEAD LLC',
-        payerAccount: null,
-        method: 'ach',
-        memo: null,
-        remittanceText: null,
-        customerId: null,
-        source: 'bank',
-        importId: null,
-      },
+      }),
     ]);
     const items = await t.database.db
       .selectFrom('items')
