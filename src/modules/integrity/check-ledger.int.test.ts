@@ -21,6 +21,27 @@ describe('arbor check', () => {
     expect(await failing()).toEqual({});
   });
 
+  it('reports the checks in their order, whichever ran first, each with what it examined', async () => {
+    // On a server they run two at a time, the heaviest first (runChecks).
+    const results = await checkLedger(t.ctx);
+    expect(results.map((r) => r.name)).toEqual([
+      'entries_balance',
+      'lines_match_entries',
+      'ar_control_ties',
+      'unapplied_ties',
+      'items_match_journal',
+      'items_match_applications',
+      'items_within_amount',
+      'receipts_match_applications',
+      'receipts_match_journal',
+      'subledger_lines_tagged',
+      'reversals_mirror',
+    ]);
+    const items = (await sql<{ n: number }>`select count(*)::int as n from items`.execute(t.database.db))
+      .rows[0]?.n;
+    expect(results.find((r) => r.name === 'items_match_journal')?.examined).toBe(`${items} items`);
+  });
+
   it('names the item whose open amount was changed behind the ledger', async () => {
     await sql`update items set open_minor = 30000 where number = 'INV-1'`.execute(t.database.db);
     const f = await failing();

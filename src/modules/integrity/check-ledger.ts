@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor, ServiceContext } from '../../core/context.ts';
 import type { CurrencyCode } from '../../core/currency.ts';
 import { formatAmount } from '../../core/money.ts';
+import { inOneSnapshot } from '../../db/snapshot.ts';
 
 export interface CheckResult {
   readonly name: string;
@@ -15,38 +16,47 @@ export interface CheckResult {
 }
 
 const EXAMPLES = 20;
+
+interface Check {
+  readonly name: string;
+  readonly description: string;
+  readonly examined: (ex: Executor) => Promise<string>;
+  readonly failures: (ex: Executor) => Promise<{ count: number; examples: string[] }>;
+  /** Reads and groups a row per item or line: started first when checks share connections. */
+  readonly heavy?: boolean;
+}
+
+/**
+ * Connections the checks share on a PostgreSQL server. Each check is one or two statements that read
+ * whole tables on one core; two at a time keep both of the bench machine's cores busy (a 1M-invoice
+ * ledger: docs/benchmarks.md).
+ */
+const CHECK_CONNECTIONS = 2;
 const fmt = (v: bigint, c: string) => formatAmount(v, c as CurrencyCode);
 
 /**
  * `arbor check`: every invariant a finance user will test (DOMAIN.md): entries balance; the AR
  * control account equals the open items per entity and currency; unapplied cash equals the receipts'
  * unapplied amounts; every item's and receipt's materialized balance equals both its journal lines and
- * its applications; nothing is applied beyond an item's amount or a receipt's money.
+ * its applications; nothing is applied beyond an item's amount or a receipt's money. On a server the
+ * checks read one snapshot of the database, two at a time (runChecks).
  */
 export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
-  const ex = ctx.database.db;
   const t = ctx.tenantId;
-  const results: CheckResult[] = [];
-  const run = async (
+  const checks: Check[] = [];
+  const add = (
     name: string,
     description: string,
-    examined: () => Promise<string>,
-    failures: () => Promise<{ count: number; examples: string[] }>,
+    examined: Check['examined'],
+    failures: Check['failures'],
+    heavy = false,
   ) => {
-    const f = await failures();
-    results.push({
-      name,
-      description,
-      ok: f.count === 0,
-      examined: await examined(),
-      failures: f.examples,
-      failureCount: f.count,
-    });
+    checks.push({ name, description, examined, failures, heavy });
   };
   // Several checks name the same table's size: each is counted once (a count reads every row of the
-  // tenant's table).
+  // tenant's table), on whichever connection asks first.
   const counted = new Map<string, Promise<string>>();
-  const count = (table: string): Promise<string> => {
+  const count = (ex: Executor, table: string): Promise<string> => {
     let n = counted.get(table);
     if (!n) {
       n = sql<{ n: bigint }>`select count(*)::bigint as n from ${sql.table(table)} where tenant_id = ${t}`
@@ -57,11 +67,11 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
     return n;
   };
 
-  await run(
+  add(
     'entries_balance',
     'every journal entry has lines and balances in each currency',
-    async () => `${await count('journal_entries')} entries, ${await count('journal_lines')} lines`,
-    () =>
+    async (ex) => `${await count(ex, 'journal_entries')} entries, ${await count(ex, 'journal_lines')} lines`,
+    (ex) =>
       collect(
         ex,
         sql<{ msg: string }>`
@@ -73,11 +83,11 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
       ),
   );
 
-  await run(
+  add(
     'lines_match_entries',
     "every line carries its entry's entity and date",
-    async () => `${await count('journal_lines')} lines`,
-    () =>
+    async (ex) => `${await count(ex, 'journal_lines')} lines`,
+    (ex) =>
       collect(
         ex,
         sql<{ msg: string }>`
@@ -93,6 +103,7 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
    * debit-positive balance into the subledger's sign (unapplied cash is a credit balance).
    */
   const tie = async (
+    ex: Executor,
     role: string,
     sign: 1n | -1n,
     subledger: 'items' | 'receipts',
@@ -121,25 +132,25 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
     };
   };
 
-  await run(
+  add(
     'ar_control_ties',
     'AR control equals the sum of open items, per entity and currency',
-    async () => `${await count('entities')} entities`,
-    () => tie('ar_control', 1n, 'items', ['AR control', 'open items']),
+    async (ex) => `${await count(ex, 'entities')} entities`,
+    (ex) => tie(ex, 'ar_control', 1n, 'items', ['AR control', 'open items']),
   );
 
-  await run(
+  add(
     'unapplied_ties',
     "unapplied cash equals the receipts' unapplied amounts, per entity and currency",
-    async () => `${await count('receipts')} receipts`,
-    () => tie('unapplied_cash', -1n, 'receipts', ['unapplied cash', 'receipts']),
+    async (ex) => `${await count(ex, 'receipts')} receipts`,
+    (ex) => tie(ex, 'unapplied_cash', -1n, 'receipts', ['unapplied cash', 'receipts']),
   );
 
-  await run(
+  add(
     'items_match_journal',
     "each item's open amount equals its AR lines in the journal",
-    async () => `${await count('items')} items`,
-    () =>
+    async (ex) => `${await count(ex, 'items')} items`,
+    (ex) =>
       collect(
         ex,
         sql<{ msg: string }>`
@@ -151,13 +162,14 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
           full join lines on lines.item_id = i.id
           where coalesce(i.open_minor, 0) <> coalesce(lines.amount, 0)`,
       ),
+    true,
   );
 
-  await run(
+  add(
     'items_match_applications',
     "each item's open amount equals its amount less what was applied to it",
-    async () => `${await count('applications')} application rows`,
-    () =>
+    async (ex) => `${await count(ex, 'applications')} application rows`,
+    (ex) =>
       collect(
         ex,
         sql<{ msg: string }>`
@@ -178,11 +190,11 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
       ),
   );
 
-  await run(
+  add(
     'items_within_amount',
     'no item is applied beyond its amount, and no credit beyond its credit',
-    async () => `${await count('items')} items`,
-    () =>
+    async (ex) => `${await count(ex, 'items')} items`,
+    (ex) =>
       collect(
         ex,
         sql<{ msg: string }>`
@@ -193,11 +205,11 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
       ),
   );
 
-  await run(
+  add(
     'receipts_match_applications',
     "each receipt's unapplied amount equals its amount less its applications and returns, never below zero",
-    async () => `${await count('receipts')} receipts`,
-    () =>
+    async (ex) => `${await count(ex, 'receipts')} receipts`,
+    (ex) =>
       collect(
         ex,
         sql<{ msg: string }>`
@@ -212,11 +224,11 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
       ),
   );
 
-  await run(
+  add(
     'receipts_match_journal',
     "each receipt's unapplied amount equals its unapplied-cash lines in the journal",
-    async () => `${await count('receipts')} receipts`,
-    () =>
+    async (ex) => `${await count(ex, 'receipts')} receipts`,
+    (ex) =>
       collect(
         ex,
         sql<{ msg: string }>`
@@ -232,11 +244,11 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
       ),
   );
 
-  await run(
+  add(
     'subledger_lines_tagged',
     'every AR control line names its item, every unapplied-cash line its receipt',
-    async () => `${await count('journal_lines')} lines`,
-    () =>
+    async (ex) => `${await count(ex, 'journal_lines')} lines`,
+    (ex) =>
       collect(
         ex,
         sql<{ msg: string }>`
@@ -248,11 +260,11 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
       ),
   );
 
-  await run(
+  add(
     'reversals_mirror',
     'every reversing application negates the row it reverses',
-    async () => `${await count('applications')} application rows`,
-    () =>
+    async (ex) => `${await count(ex, 'applications')} application rows`,
+    (ex) =>
       collect(
         ex,
         sql<{ msg: string }>`
@@ -262,6 +274,50 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
             or r.item_id is distinct from o.item_id or r.receipt_id is distinct from o.receipt_id)`,
       ),
   );
+  return runChecks(ctx, checks);
+}
+
+/**
+ * Runs the checks and returns their results in the order given. On a PostgreSQL server (not inside a
+ * caller's transaction) they go on CHECK_CONNECTIONS connections in one snapshot, each connection
+ * taking the next check when it is done with one; elsewhere one after another.
+ */
+async function runChecks(ctx: ServiceContext, checks: readonly Check[]): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  // The heavy ones first, so that no connection is left with one of them when the rest are done.
+  const order = [...checks.keys()].sort((a, b) => Number(!!checks[b]?.heavy) - Number(!!checks[a]?.heavy));
+  let next = 0;
+  let failed = false;
+  const worker = async (ex: Executor) => {
+    for (let at = next++; at < order.length && !failed; at = next++) {
+      const i = order[at] as number;
+      const check = checks[i] as Check;
+      const f = await check.failures(ex);
+      results[i] = {
+        name: check.name,
+        description: check.description,
+        ok: f.count === 0,
+        examined: await check.examined(ex),
+        failures: f.examples,
+        failureCount: f.count,
+      };
+    }
+  };
+  const db = ctx.database.db;
+  if (ctx.database.kind !== 'postgres' || db.isTransaction) await worker(db);
+  else
+    await inOneSnapshot(db, CHECK_CONNECTIONS, async (executors) => {
+      // Every connection's work ends before any transaction does, even when one fails.
+      const ended = await Promise.allSettled(
+        executors.map((ex) =>
+          worker(ex).catch((e: unknown) => {
+            failed = true;
+            throw e;
+          }),
+        ),
+      );
+      for (const e of ended) if (e.status === 'rejected') throw e.reason;
+    });
   return results;
 }
 

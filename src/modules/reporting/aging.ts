@@ -3,6 +3,7 @@ import type { Executor, ServiceContext } from '../../core/context.ts';
 import type { CurrencyCode } from '../../core/currency.ts';
 import type { LocalDate } from '../../core/local-date.ts';
 import { anyText } from '../../db/bulk.ts';
+import { exportSnapshot, joinSnapshot } from '../../db/snapshot.ts';
 import { createLedgerService } from '../ledger/index.ts';
 import { findEntityByCode, tenancyError } from '../tenancy/index.ts';
 import {
@@ -276,7 +277,7 @@ export async function buildAgingReport(
           .transaction()
           .setIsolationLevel('repeatable read')
           .execute(async (other) => {
-            await sql.raw(`set transaction snapshot '${snapshot}'`).execute(other);
+            await joinSnapshot(other, snapshot);
             await tune(other);
             const ranges: Range[] = [...splits, null].map((upper, i) => {
               const lower = i === 0 ? null : splits[i - 1];
@@ -472,16 +473,6 @@ async function customerSplits(ex: Executor, tenantId: number, parts: number): Pr
   const ids = r.rows.map((row) => row.id).filter((id): id is string => id !== null);
   // Distinct and rising, or no split at all.
   return ids.every((id, i) => i === 0 || id > (ids[i - 1] as string)) ? ids : [];
-}
-
-/** The transaction's snapshot, for another connection to read the same data (`set transaction snapshot`). */
-async function exportSnapshot(ex: Executor): Promise<string> {
-  const r = await sql<{ snapshot: string }>`select pg_export_snapshot() as snapshot`.execute(ex);
-  const snapshot = r.rows[0]?.snapshot ?? '';
-  // It goes into a statement as text (the command takes no parameter): hex digits and dashes only.
-  if (!/^[0-9A-F]+(-[0-9A-F]+)+$/i.test(snapshot))
-    throw new Error(`aging: unexpected snapshot id "${snapshot}"`);
-  return snapshot;
 }
 
 function emptyRow(
