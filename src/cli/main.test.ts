@@ -44,3 +44,25 @@ describe('the command list, loaded by module', () => {
     expect(err.join('')).toMatch(/did you mean: import /);
   });
 });
+
+describe('arbor serve, settings from the environment', () => {
+  it('refuses a connection count or a login limit that is not a whole number of at least 1, naming it', async () => {
+    for (const [name, value] of [
+      ['ARBOR_DB_POOL', 'ten'],
+      ['ARBOR_DB_POOL', '0'],
+      ['ARBOR_DB_POOL', '2.5'],
+      ['ARBOR_LOGIN_ATTEMPTS_PER_MINUTE', '-3'],
+      ['ARBOR_LOGIN_ATTEMPTS_PER_MINUTE', '1e3'],
+    ] as const) {
+      const err: string[] = [];
+      const io = {
+        stdout: { write: () => true },
+        stderr: { write: (s: string) => err.push(s) },
+        // No database is opened: the setting is refused first.
+        env: { [name]: value, ARBOR_DB: 'postgres://nobody@127.0.0.1:1/none' },
+      } as unknown as Parameters<typeof main>[1];
+      expect(await main(['serve', '--port', '0'], io)).toBe(2);
+      expect(err.join('')).toContain(`${name} must be a whole number of at least 1, not "${value}"`);
+    }
+  });
+});

@@ -52,14 +52,9 @@ export const serveCommand: Command = {
     if (!Number.isFinite(interval) || interval < 1)
       throw new AppError('cli.invalid_arguments', 'invalid', '--interval must be at least 1 second');
     const smtp = jobs ? smtpFrom(values, env) : null;
-    const attempts = env.ARBOR_LOGIN_ATTEMPTS_PER_MINUTE
-      ? Number(env.ARBOR_LOGIN_ATTEMPTS_PER_MINUTE)
-      : undefined;
-    const { ctx } = await openContext(
-      global,
-      input.io,
-      env.ARBOR_DB_POOL ? { poolSize: Number(env.ARBOR_DB_POOL) } : {},
-    );
+    const attempts = wholeNumberFrom(env, 'ARBOR_LOGIN_ATTEMPTS_PER_MINUTE');
+    const poolSize = wholeNumberFrom(env, 'ARBOR_DB_POOL');
+    const { ctx } = await openContext(global, input.io, poolSize !== undefined ? { poolSize } : {});
     const database = ctx.database;
     // Someone must be able to sign in: the first start creates the administrator, as `arbor init`
     // does, and shows its password once on stderr (never in the JSON log).
@@ -82,7 +77,7 @@ export const serveCommand: Command = {
         ...(mutex ? { mutex } : {}),
         ...(values['secure-cookies'] || truthy(env.ARBOR_SECURE_COOKIES) ? { secureCookies: true } : {}),
         trustProxy: Boolean(values['trust-proxy']) || truthy(env.ARBOR_TRUST_PROXY),
-        ...(attempts !== undefined && Number.isFinite(attempts) ? { loginAttemptsPerMinute: attempts } : {}),
+        ...(attempts !== undefined ? { loginAttemptsPerMinute: attempts } : {}),
       },
       { port, host },
     );
@@ -137,3 +132,21 @@ export const serveCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/**
+ * A setting that counts something (connections, attempts), from the environment: a whole number of at
+ * least 1, or undefined when unset. Anything else is refused before the server starts, rather than
+ * silently replaced by the default (a login limit that did not take would go unnoticed).
+ */
+function wholeNumberFrom(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw new AppError(
+      'cli.invalid_arguments',
+      'invalid',
+      `${name} must be a whole number of at least 1, not "${text}"`,
+    );
+  return n;
+}
