@@ -23,7 +23,7 @@ interface Check {
   readonly examined: (ex: Executor) => Promise<string>;
   readonly failures: (ex: Executor) => Promise<{ count: number; examples: string[] }>;
   /** Reads and groups a row per item or line: started first when checks share connections. */
-  readonly heavy?: boolean;
+  readonly heavy: boolean;
 }
 
 /**
@@ -285,7 +285,7 @@ export async function checkLedger(ctx: ServiceContext): Promise<CheckResult[]> {
 async function runChecks(ctx: ServiceContext, checks: readonly Check[]): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   // The heavy ones first, so that no connection is left with one of them when the rest are done.
-  const order = [...checks.keys()].sort((a, b) => Number(!!checks[b]?.heavy) - Number(!!checks[a]?.heavy));
+  const order = [...checks.keys()].sort((a, b) => Number(checks[b]?.heavy) - Number(checks[a]?.heavy));
   let next = 0;
   let failed = false;
   const worker = async (ex: Executor) => {
